@@ -1,0 +1,73 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Core } from '../core/core.js';
+import { HttpError } from '../core/errors.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { adminRoutes } from './routes/admin.js';
+import { applicationRoutes } from './routes/applications.js';
+import { authRoutes } from './routes/auth.js';
+import type { RouteDeps } from './routes/deps.js';
+import { gatewayRoutes } from './routes/gateway.js';
+import { channelRoutes, guildRoutes } from './routes/guilds.js';
+import { messageRoutes } from './routes/messages.js';
+import { userRoutes } from './routes/users.js';
+
+export interface ApiDeps {
+  core: Core;
+  logger: Logger;
+  publicUrl: string;
+  gatewayUrl: string;
+  maxJsonBodyBytes: number;
+}
+
+const SUPPORTED_VERSIONS = new Set(['9', '10']);
+
+/**
+ * `@me`, `@original` and emoji arrive percent-encoded (discord-api-types encodes every route
+ * argument). `%40` is decoded before routing; other escapes are decoded by Express per segment.
+ */
+function decodeAt(req: Request, _res: Response, next: NextFunction): void {
+  if (req.url.includes('%40')) {
+    const q = req.url.indexOf('?');
+    const path = q === -1 ? req.url : req.url.slice(0, q);
+    req.url = path.replace(/%40/gi, '@') + (q === -1 ? '' : req.url.slice(q));
+  }
+  next();
+}
+
+/** `/api/v10/x` → `/x`; versions other than 9 and 10 get 50041. Unversioned `/api/x` is served too. */
+function stripVersion(req: Request, _res: Response, next: NextFunction): void {
+  const m = /^\/v(\d+)(?=\/|\?|$)/.exec(req.url);
+  if (m) {
+    if (!SUPPORTED_VERSIONS.has(m[1]!)) return next(new HttpError('INVALID_API_VERSION'));
+    req.url = req.url.slice(m[0].length) || '/';
+    if (!req.url.startsWith('/')) req.url = `/${req.url}`;
+  }
+  next();
+}
+
+/** The Discord REST API (`/api`, `/api/v9`, `/api/v10`) and the admin API (`/admin`). */
+export function createApiApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  const routeDeps: RouteDeps = { core: deps.core, publicUrl: deps.publicUrl, gatewayUrl: deps.gatewayUrl };
+
+  const api = express.Router({ caseSensitive: true });
+  for (const register of [authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, messageRoutes]) {
+    register(api, routeDeps);
+  }
+  api.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));
+
+  const admin = express.Router();
+  adminRoutes(admin, routeDeps);
+  admin.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));
+
+  const json = express.json({ limit: deps.maxJsonBodyBytes, strict: false });
+  app.use(decodeAt);
+  app.use('/api', stripVersion, json, api);
+  app.use('/admin', json, admin);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

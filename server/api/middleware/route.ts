@@ -1,0 +1,83 @@
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { AuthContext } from '../../core/context.js';
+import { FieldErrors, HttpError } from '../../core/errors.js';
+import type { AuthService } from '../../core/services/auth.js';
+import { toDiscordError } from './validation.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteInput<B, Q, A extends boolean> {
+  ctx: A extends true ? AuthContext : undefined;
+  params: Record<string, string>;
+  body: B;
+  query: Q;
+  req: Request;
+}
+
+export interface RouteDef<B extends z.ZodType, Q extends z.ZodType, A extends boolean> {
+  method: Method;
+  path: string;
+  /** Whether a token is required (the default). Routes without auth say so explicitly. */
+  auth?: A;
+  body?: B;
+  query?: Q;
+  /** Status on success; a handler that returns undefined answers 204. */
+  status?: number;
+  handler: (input: RouteInput<z.output<B>, z.output<Q>, A>) => Promise<unknown>;
+}
+
+/** Reads `Authorization`: `Bot <token>` for bots, the bare token for users (as Discord). */
+export async function authenticate(auth: AuthService, header: string | undefined): Promise<AuthContext> {
+  if (!header) throw new HttpError('UNAUTHORIZED');
+  const isBotHeader = header.startsWith('Bot ');
+  const token = isBotHeader ? header.slice(4).trim() : header.replace(/^Bearer /, '').trim();
+  const ctx = await auth.verify(token);
+  if (!ctx || ctx.bot !== isBotHeader) throw new HttpError('UNAUTHORIZED');
+  return ctx;
+}
+
+/** Path parameters ending in `Id` must be snowflakes: Discord answers 50035 otherwise. */
+function checkIds(params: Record<string, string>): void {
+  const errors = new FieldErrors();
+  for (const [name, value] of Object.entries(params)) {
+    if (!name.endsWith('Id') || value === '@me') continue;
+    if (!/^\d{1,20}$/.test(value) || BigInt(value) >= 1n << 63n) {
+      errors.add([name.replace(/Id$/, '_id').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)], 'NUMBER_TYPE_COERCE', `Value "${value}" is not snowflake.`);
+    }
+  }
+  errors.throwIfAny();
+}
+
+/**
+ * Registers one declarative route: authentication (required unless `auth: false`), body and
+ * query schemas, then a thin handler that calls one service method.
+ */
+export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = z.ZodUnknown, A extends boolean = true>(
+  router: Router,
+  auth: AuthService,
+  def: RouteDef<B, Q, A>,
+): void {
+  router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
+    void (async () => {
+      const params = req.params as Record<string, string>;
+      const ctx = def.auth === false ? undefined : await authenticate(auth, req.headers.authorization);
+      checkIds(params);
+      let body: unknown = req.body;
+      if (def.body) {
+        const parsed = def.body.safeParse(body ?? {});
+        if (!parsed.success) throw toDiscordError(parsed.error);
+        body = parsed.data;
+      }
+      let query: unknown = req.query;
+      if (def.query) {
+        const parsed = def.query.safeParse(req.query);
+        if (!parsed.success) throw toDiscordError(parsed.error);
+        query = parsed.data;
+      }
+      const result = await def.handler({ ctx, params, body, query, req } as RouteInput<z.output<B>, z.output<Q>, A>);
+      if (result === undefined) res.status(204).end();
+      else res.status(def.status ?? 200).json(result);
+    })().catch(next);
+  });
+}

@@ -1,0 +1,10 @@
+import type { Core } from '../../core/core.js';
+
+/** What route modules are given. */
+export interface RouteDeps {
+  core: Core;
+  /** The node's advertised base URL (no trailing slash). */
+  publicUrl: string;
+  /** ws(s)://…/gateway, as GET /gateway advertises it. */
+  gatewayUrl: string;
+}

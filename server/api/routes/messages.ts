@@ -1,0 +1,87 @@
+import type { Router } from 'express';
+import { EmbedType } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { snowflake } from '../middleware/validation.js';
+import { route } from '../middleware/route.js';
+import type { RouteDeps } from './deps.js';
+
+const embedField = z.object({ name: z.string().min(1).max(256), value: z.string().min(1).max(1024), inline: z.boolean().optional() });
+const url = z.string().max(2048);
+
+/** Discord's embed limits; the total of all text is checked by the service. */
+const embed = z.object({
+  title: z.string().max(256).optional(),
+  type: z.literal(EmbedType.Rich).optional(),
+  description: z.string().max(4096).optional(),
+  url: url.optional(),
+  timestamp: z.iso.datetime({ offset: true }).optional(),
+  color: z.number().int().min(0).max(0xffffff).optional(),
+  footer: z.object({ text: z.string().max(2048), icon_url: url.optional() }).optional(),
+  image: z.object({ url }).optional(),
+  thumbnail: z.object({ url }).optional(),
+  author: z.object({ name: z.string().max(256), url: url.optional(), icon_url: url.optional() }).optional(),
+  fields: z.array(embedField).max(25).optional(),
+});
+
+const messageBody = z.object({
+  content: z.string().max(2000).optional(),
+  tts: z.boolean().optional(),
+  embeds: z.array(embed).max(10).optional(),
+  nonce: z.union([z.string().max(25), z.number().int()]).optional(),
+  enforce_nonce: z.boolean().optional(),
+  flags: z.number().int().min(0).optional(),
+  message_reference: z
+    .object({ message_id: snowflake.optional(), channel_id: snowflake.optional(), guild_id: snowflake.optional(), fail_if_not_exists: z.boolean().optional() })
+    .optional(),
+  allowed_mentions: z
+    .object({
+      parse: z.array(z.enum(['users', 'roles', 'everyone'])).optional(),
+      users: z.array(snowflake).max(100).optional(),
+      roles: z.array(snowflake).max(100).optional(),
+      replied_user: z.boolean().optional(),
+    })
+    .optional(),
+});
+
+export function messageRoutes(router: Router, { core }: RouteDeps): void {
+  const messages = core.messages;
+
+  route(router, core.auth, {
+    method: 'get',
+    path: '/channels/:channelId/messages',
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+      before: snowflake.optional(),
+      after: snowflake.optional(),
+      around: snowflake.optional(),
+    }),
+    handler: ({ ctx, params, query }) => messages.list(ctx, params.channelId!, query),
+  });
+
+  route(router, core.auth, {
+    method: 'post',
+    path: '/channels/:channelId/messages',
+    body: messageBody,
+    handler: ({ ctx, params, body }) => messages.create(ctx, params.channelId!, body),
+  });
+
+  route(router, core.auth, {
+    method: 'get',
+    path: '/channels/:channelId/messages/:messageId',
+    handler: ({ ctx, params }) => messages.get(ctx, params.channelId!, params.messageId!),
+  });
+
+  route(router, core.auth, {
+    method: 'patch',
+    path: '/channels/:channelId/messages/:messageId',
+    body: messageBody.pick({ content: true, embeds: true, flags: true }).extend({ content: z.string().max(2000).nullish() }),
+    handler: ({ ctx, params, body }) =>
+      messages.edit(ctx, params.channelId!, params.messageId!, { content: body.content ?? undefined, embeds: body.embeds, flags: body.flags }),
+  });
+
+  route(router, core.auth, {
+    method: 'delete',
+    path: '/channels/:channelId/messages/:messageId',
+    handler: ({ ctx, params }) => messages.delete(ctx, params.channelId!, params.messageId!),
+  });
+}

@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSchema, type ConfigLayer, type HearthConfig } from './schema.js';
+import { defaultDataDir } from './paths.js';
+
+/** A configuration problem, reported as one line and a non-zero exit. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const configDefaults = (env: NodeJS.ProcessEnv = process.env): HearthConfig => ({
+  dataDir: defaultDataDir(env),
+  host: '0.0.0.0',
+  port: 8420,
+  publicUrl: undefined,
+  databaseUrl: undefined,
+  embeddedPostgresPort: 0,
+  logLevel: 'info',
+  maxJsonBodyBytes: 8 * 1024 * 1024,
+  gateway: { heartbeatIntervalMs: 41_250 },
+});
+
+/** HEARTH_* variables and the config key each one sets. */
+const ENV_KEYS: Record<string, { key: keyof HearthConfig; type: 'string' | 'int' }> = {
+  HEARTH_DATA_DIR: { key: 'dataDir', type: 'string' },
+  HEARTH_HOST: { key: 'host', type: 'string' },
+  HEARTH_PORT: { key: 'port', type: 'int' },
+  HEARTH_PUBLIC_URL: { key: 'publicUrl', type: 'string' },
+  HEARTH_DATABASE_URL: { key: 'databaseUrl', type: 'string' },
+  HEARTH_EMBEDDED_PG_PORT: { key: 'embeddedPostgresPort', type: 'int' },
+  HEARTH_LOG_LEVEL: { key: 'logLevel', type: 'string' },
+};
+
+function envLayer(env: NodeJS.ProcessEnv): { layer: ConfigLayer; origin: Map<string, string> } {
+  const layer: ConfigLayer = {};
+  const origin = new Map<string, string>();
+  for (const [name, { key, type }] of Object.entries(ENV_KEYS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    layer[key] = type === 'int' && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
+    origin.set(key, name);
+  }
+  return { layer, origin };
+}
+
+function fileLayer(path: string): ConfigLayer {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`config file ${path} cannot be read: ${(err as Error).message}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new ConfigError(`config file ${path} must hold a JSON object`);
+    }
+    return parsed as ConfigLayer;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Explicit values that win over every layer (used by tests and by the Electron shell). */
+  overrides?: ConfigLayer;
+}
+
+/**
+ * Layers: defaults, then the config file (HEARTH_CONFIG, else `<dataDir>/config.json` when it
+ * exists), then HEARTH_* environment variables, then explicit overrides. Validated once.
+ */
+export function loadConfig(options: LoadOptions = {}): HearthConfig {
+  const env = options.env ?? process.env;
+  const defaults = configDefaults(env);
+  const fromEnv = envLayer(env);
+  const dataDir = (options.overrides?.dataDir ?? fromEnv.layer.dataDir ?? defaults.dataDir) as string;
+  const filePath = env.HEARTH_CONFIG ?? join(String(dataDir), 'config.json');
+  const fromFile = env.HEARTH_CONFIG || existsSync(filePath) ? fileLayer(filePath) : {};
+  const merged = { ...defaults, ...fromFile, ...fromEnv.layer, ...options.overrides };
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = issue.path.join('.');
+    const source = fromEnv.origin.get(String(issue.path[0])) ?? (key in fromFile ? `${key} in ${filePath}` : key);
+    const got = issue.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k as string], merged);
+    throw new ConfigError(`invalid configuration: ${source} ${issue.message} (got ${JSON.stringify(got)})`);
+  }
+  return result.data;
+}
+
+const SECRET = /(:\/\/[^:/@]+:)([^@]+)(@)/;
+
+/** The config as it may be logged: passwords in URLs masked. */
+export function maskConfig(config: HearthConfig): HearthConfig {
+  return { ...config, databaseUrl: config.databaseUrl?.replace(SECRET, '$1***$3') };
+}

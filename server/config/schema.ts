@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** The one typed configuration object. Read once at start and passed down. */
+export const configSchema = z
+  .object({
+    /** Where the node keeps its embedded database, files and secrets. */
+    dataDir: z.string().min(1),
+    /** Interface the HTTP server listens on. */
+    host: z.string().min(1),
+    /** HTTP port for REST, gateway, CDN and admin. 0 picks a free port. */
+    port: z.number().int().min(0).max(65535),
+    /** The URL clients are told to use (gateway URL, CDN URLs). Derived from host and port when absent. */
+    publicUrl: z
+      .url({ protocol: /^https?$/ })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+    /** External PostgreSQL. When absent the node runs an embedded PostgreSQL in dataDir. */
+    databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** Port of the embedded PostgreSQL; 0 picks a free one. Never 5432, which belongs to the machine's own server. */
+    embeddedPostgresPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .refine((p) => p !== 5432, 'must not be 5432 (the machine’s own PostgreSQL port)'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    /** Largest accepted JSON request body, in bytes. */
+    maxJsonBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024),
+    gateway: z.object({
+      heartbeatIntervalMs: z.number().int().min(1000).max(600_000),
+    }),
+  })
+  .strict();
+
+export type HearthConfig = z.infer<typeof configSchema>;
+
+/** Raw (pre-validation) shape of a config layer. */
+export type ConfigLayer = Partial<Record<keyof HearthConfig, unknown>>;

@@ -1,0 +1,52 @@
+import type { Database } from '../db/database.js';
+import { GuildRepository } from '../db/repositories/guilds.js';
+import { MessageRepository } from '../db/repositories/messages.js';
+import { ApplicationRepository, SettingsRepository, UserRepository } from '../db/repositories/users.js';
+import type { EventBus } from '../events/bus.js';
+import { AccessService } from './access.js';
+import { SnowflakeGenerator } from './ids/snowflake.js';
+import { AdminSetupService } from './services/admin-setup.js';
+import { ApplicationService } from './services/applications.js';
+import { AuthService } from './services/auth.js';
+import { GuildService } from './services/guilds.js';
+import { MessageService } from './services/messages.js';
+import { SessionService } from './services/sessions.js';
+import { UserService } from './services/users.js';
+
+/** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
+export interface Core {
+  bus: EventBus;
+  ids: SnowflakeGenerator;
+  auth: AuthService;
+  users: UserService;
+  applications: ApplicationService;
+  guilds: GuildService;
+  messages: MessageService;
+  sessions: SessionService;
+  adminSetup: AdminSetupService;
+  close(): void;
+}
+
+export async function createCore(deps: { db: Database; bus: EventBus; workerId?: number }): Promise<Core> {
+  const { db, bus } = deps;
+  const ids = new SnowflakeGenerator(deps.workerId ?? 0, process.pid % 32);
+  const userRepo = new UserRepository(db);
+  const settingsRepo = new SettingsRepository(db);
+  const guildRepo = new GuildRepository(db);
+  const access = new AccessService(guildRepo);
+  const auth = await AuthService.create({ users: userRepo, settings: settingsRepo, bus, ids });
+  const guilds = new GuildService(db, guildRepo, access, bus, ids);
+  const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, access, auth, bus, ids);
+  return {
+    bus,
+    ids,
+    auth,
+    users: new UserService(userRepo, guildRepo, access, bus),
+    applications,
+    guilds,
+    messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids),
+    sessions: new SessionService(userRepo, guildRepo, guilds, applications),
+    adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
+    close: () => auth.close(),
+  };
+}

@@ -1,0 +1,117 @@
+/**
+ * The one error catalogue: Discord's JSON error codes with their HTTP statuses. Every error a
+ * client sees comes from here (docs/errors.md lists them). Field errors build the nested
+ * `errors` object of 50035 the way Discord does.
+ */
+export const ErrorCodes = {
+  GENERAL: { code: 0, status: 400, message: 'General error' },
+  NOT_FOUND: { code: 0, status: 404, message: '404: Not Found' },
+  METHOD_NOT_ALLOWED: { code: 0, status: 405, message: '405: Method Not Allowed' },
+  UNAUTHORIZED: { code: 0, status: 401, message: '401: Unauthorized' },
+  INTERNAL: { code: 0, status: 500, message: '500: Internal Server Error' },
+  UNKNOWN_ACCOUNT: { code: 10001, status: 404, message: 'Unknown Account' },
+  UNKNOWN_APPLICATION: { code: 10002, status: 404, message: 'Unknown Application' },
+  UNKNOWN_CHANNEL: { code: 10003, status: 404, message: 'Unknown Channel' },
+  UNKNOWN_GUILD: { code: 10004, status: 404, message: 'Unknown Guild' },
+  UNKNOWN_MEMBER: { code: 10007, status: 404, message: 'Unknown Member' },
+  UNKNOWN_MESSAGE: { code: 10008, status: 404, message: 'Unknown Message' },
+  UNKNOWN_ROLE: { code: 10011, status: 404, message: 'Unknown Role' },
+  UNKNOWN_USER: { code: 10013, status: 404, message: 'Unknown User' },
+  BOTS_CANNOT_USE: { code: 20001, status: 403, message: 'Bots cannot use this endpoint' },
+  ONLY_BOTS: { code: 20002, status: 403, message: 'Only bots can use this endpoint' },
+  MAX_GUILDS: { code: 30001, status: 400, message: 'Maximum number of guilds reached (100)' },
+  MAX_CHANNELS: { code: 30013, status: 400, message: 'Maximum number of guild channels reached (500)' },
+  UNAUTHORIZED_ACTION: { code: 40001, status: 401, message: 'Unauthorized. Provide a valid token and try again' },
+  ENTITY_TOO_LARGE: { code: 40005, status: 413, message: 'Request entity too large' },
+  ALREADY_MEMBER: { code: 40007, status: 400, message: 'The user is banned from this guild' },
+  MISSING_ACCESS: { code: 50001, status: 403, message: 'Missing Access' },
+  INVALID_ACCOUNT_TYPE: { code: 50002, status: 400, message: 'Invalid account type' },
+  CANNOT_EDIT_OTHERS_MESSAGE: { code: 50005, status: 403, message: 'Cannot edit a message authored by another user' },
+  EMPTY_MESSAGE: { code: 50006, status: 400, message: 'Cannot send an empty message' },
+  NON_TEXT_CHANNEL: { code: 50008, status: 400, message: 'Cannot send messages in a non-text channel' },
+  MISSING_PERMISSIONS: { code: 50013, status: 403, message: 'Missing Permissions' },
+  INVALID_AUTHENTICATION_TOKEN: { code: 50014, status: 401, message: 'Invalid authentication token provided' },
+  INVALID_FORM_BODY: { code: 50035, status: 400, message: 'Invalid Form Body' },
+  INVALID_API_VERSION: { code: 50041, status: 400, message: 'Invalid API version provided' },
+  INVALID_JSON: { code: 50109, status: 400, message: 'The request body contains invalid JSON.' },
+  CANNOT_DELETE_COMMUNITY_CHANNEL: { code: 50074, status: 400, message: 'Cannot delete a channel required for Community guilds' },
+  INVALID_LOGIN: { code: 50035, status: 400, message: 'Invalid Form Body' },
+  SETUP_TOKEN_INVALID: { code: 50014, status: 401, message: 'Invalid or used setup token' },
+  ADMIN_EXISTS: { code: 40001, status: 409, message: 'An admin account already exists' },
+} as const;
+
+export type ErrorKey = keyof typeof ErrorCodes;
+
+/** One field error leaf, as Discord writes it. */
+export interface FieldError {
+  code: string;
+  message: string;
+}
+
+/** Nested error tree: `{ embeds: { 0: { title: { _errors: [...] } } } }`. */
+export interface ErrorTree {
+  _errors?: FieldError[];
+  [key: string]: ErrorTree | FieldError[] | undefined;
+}
+
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly code: number;
+  readonly status: number;
+  readonly errors: ErrorTree | undefined;
+  /** Extra headers (e.g. Retry-After) the response must carry. */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(key: ErrorKey, options: { errors?: ErrorTree; message?: string; headers?: Record<string, string> } = {}) {
+    const entry = ErrorCodes[key];
+    super(options.message ?? entry.message);
+    this.code = entry.code;
+    this.status = entry.status;
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+
+  toJSON(): { code: number; message: string; errors?: ErrorTree } {
+    return this.errors ? { code: this.code, message: this.message, errors: this.errors } : { code: this.code, message: this.message };
+  }
+}
+
+/** Builds the nested `errors` object from (path, code, message) triples. */
+export class FieldErrors {
+  private readonly tree: ErrorTree = {};
+  private count = 0;
+
+  add(path: readonly PropertyKey[], code: string, message: string): this {
+    let node = this.tree;
+    for (const key of path) {
+      const k = String(key);
+      node[k] ??= {};
+      node = node[k] as ErrorTree;
+    }
+    (node._errors ??= []).push({ code, message });
+    this.count++;
+    return this;
+  }
+
+  get empty(): boolean {
+    return this.count === 0;
+  }
+
+  toError(): HttpError {
+    return new HttpError('INVALID_FORM_BODY', { errors: this.tree });
+  }
+
+  throwIfAny(): void {
+    if (!this.empty) throw this.toError();
+  }
+}
+
+/** Shorthand for a 50035 with one field error. */
+export function fieldError(path: readonly PropertyKey[], code: string, message: string): HttpError {
+  return new FieldErrors().add(path, code, message).toError();
+}
+
+/** Thrown when a closed object (session, node, bus) is used. */
+export class InvalidStateError extends Error {
+  override name = 'InvalidStateError';
+}

@@ -1,0 +1,190 @@
+import { ChannelType, MessageType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
+import type { GuildRepository } from '../../db/repositories/guilds.js';
+import type { MessageRepository, MessageWithAuthor } from '../../db/repositories/messages.js';
+import type { UserRepository } from '../../db/repositories/users.js';
+import type { EventBus } from '../../events/bus.js';
+import { guildKey } from '../../events/bus.js';
+import type { AccessService, ChannelAccess } from '../access.js';
+import type { AuthContext } from '../context.js';
+import { FieldErrors, HttpError } from '../errors.js';
+import type { SnowflakeGenerator } from '../ids/snowflake.js';
+import { mapMessage, mapPartialMember, mapUser } from '../mappers/index.js';
+import { has } from '../permissions.js';
+
+const TEXT_TYPES = new Set<number>([
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+  ChannelType.GuildVoice,
+  ChannelType.GuildStageVoice,
+  ChannelType.PublicThread,
+  ChannelType.PrivateThread,
+  ChannelType.AnnouncementThread,
+]);
+
+const USER_MENTION = /<@!?(\d{17,20})>/g;
+const ROLE_MENTION = /<@&(\d{17,20})>/g;
+
+export interface MessageInput {
+  content?: string | undefined;
+  tts?: boolean | undefined;
+  embeds?: APIEmbed[] | undefined;
+  nonce?: string | number | undefined;
+  enforce_nonce?: boolean | undefined;
+  flags?: number | undefined;
+  message_reference?: { message_id?: string | undefined; channel_id?: string | undefined; guild_id?: string | undefined; fail_if_not_exists?: boolean | undefined } | undefined;
+  allowed_mentions?: { parse?: string[] | undefined; users?: string[] | undefined; roles?: string[] | undefined; replied_user?: boolean | undefined } | undefined;
+}
+
+export interface HistoryQuery {
+  before?: string | undefined;
+  after?: string | undefined;
+  around?: string | undefined;
+  limit: number;
+}
+
+/** SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS are the flags a sender may set. */
+const SETTABLE_FLAGS = (1 << 2) | (1 << 12);
+
+export class MessageService {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly guilds: GuildRepository,
+    private readonly users: UserRepository,
+    private readonly access: AccessService,
+    private readonly bus: EventBus,
+    private readonly ids: SnowflakeGenerator,
+  ) {}
+
+  async create(ctx: AuthContext, channelId: string, input: MessageInput): Promise<APIMessage> {
+    const access = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.SendMessages);
+    const { channel, guildId } = access;
+    if (!TEXT_TYPES.has(channel.type)) throw new HttpError('NON_TEXT_CHANNEL');
+    const content = input.content ?? '';
+    const embeds = input.embeds ?? [];
+    if (content.trim() === '' && embeds.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    let referenced: APIMessage | null | undefined;
+    let reference: MessageWithAuthor['message_reference'] = undefined;
+    if (input.message_reference?.message_id) {
+      const refChannel = input.message_reference.channel_id ?? channelId;
+      const target = refChannel === channelId ? await this.messages.find(channelId, input.message_reference.message_id) : undefined;
+      if (!target) {
+        if (input.message_reference.fail_if_not_exists !== false) {
+          throw new FieldErrors().add(['message_reference'], 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message').toError();
+        }
+      } else {
+        referenced = mapMessage(target, { author: target.author });
+        reference = { type: 0, message_id: target.id, channel_id: channelId, guild_id: guildId };
+      }
+    }
+    const mentions = await this.resolveMentions(content, guildId, access, input.allowed_mentions);
+    const row = await this.messages.insert({
+      id: this.ids.next(),
+      channel_id: channelId,
+      guild_id: guildId,
+      author_id: ctx.userId,
+      type: reference ? MessageType.Reply : MessageType.Default,
+      content,
+      tts: (input.tts ?? false) && has(access.permissions, PermissionFlagsBits.SendTTSMessages),
+      embeds,
+      nonce: input.nonce === undefined ? null : String(input.nonce),
+      flags: (input.flags ?? 0) & SETTABLE_FLAGS,
+      mentions: mentions.users.map((u) => u.id),
+      mention_roles: mentions.roles,
+      mention_everyone: mentions.everyone,
+      message_reference: reference,
+    });
+    const author = await this.author(ctx.userId);
+    const message = mapMessage(row, { author, mentionUsers: mentions.users, ...(referenced !== undefined ? { referenced } : {}) });
+    const member = mapPartialMember({
+      nick: channel.member_nick,
+      roles: channel.member_roles ?? [],
+      joined_at: channel.member_joined_at ?? new Date(),
+      deaf: false,
+      mute: false,
+      flags: 0,
+      communication_disabled_until: null,
+    });
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_CREATE', d: { ...message, guild_id: guildId, member }, keys: [guildKey(guildId)] });
+    return message;
+  }
+
+  async get(ctx: AuthContext, channelId: string, messageId: string): Promise<APIMessage> {
+    await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ReadMessageHistory);
+    const row = await this.messages.find(channelId, messageId);
+    if (!row) throw new HttpError('UNKNOWN_MESSAGE');
+    return this.toPayload(row);
+  }
+
+  async list(ctx: AuthContext, channelId: string, query: HistoryQuery): Promise<APIMessage[]> {
+    const { permissions } = await this.access.channel(ctx, channelId);
+    if (!has(permissions, PermissionFlagsBits.ReadMessageHistory)) return [];
+    const rows = await this.messages.list(channelId, query);
+    const mentioned = await this.users.findByIds([...new Set(rows.flatMap((r) => r.mentions))]);
+    const byId = new Map(mentioned.map((u) => [u.id, u]));
+    return rows.map((r) => mapMessage(r, { author: r.author, mentionUsers: r.mentions.flatMap((id) => byId.get(id) ?? []) }));
+  }
+
+  async edit(ctx: AuthContext, channelId: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags'>): Promise<APIMessage> {
+    const access = await this.access.channel(ctx, channelId);
+    const row = await this.messages.find(channelId, messageId);
+    if (!row) throw new HttpError('UNKNOWN_MESSAGE');
+    const own = row.author_id === ctx.userId;
+    if (!own && (input.content !== undefined || input.embeds !== undefined)) throw new HttpError('CANNOT_EDIT_OTHERS_MESSAGE');
+    if (!own && !has(access.permissions, PermissionFlagsBits.ManageMessages)) throw new HttpError('MISSING_PERMISSIONS');
+    const patch: Parameters<MessageRepository['update']>[2] = {};
+    if (input.content !== undefined) {
+      patch.content = input.content;
+      const mentions = await this.resolveMentions(input.content, access.guildId, access, undefined);
+      patch.mentions = mentions.users.map((u) => u.id);
+      patch.mention_roles = mentions.roles;
+      patch.mention_everyone = mentions.everyone;
+    }
+    if (input.embeds !== undefined) patch.embeds = input.embeds;
+    if (input.flags !== undefined) patch.flags = (row.flags & ~SETTABLE_FLAGS) | (input.flags & SETTABLE_FLAGS);
+    const nextContent = patch.content ?? row.content;
+    const nextEmbeds = patch.embeds ?? row.embeds;
+    if (nextContent.trim() === '' && nextEmbeds.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    await this.messages.update(channelId, messageId, patch);
+    const updated = await this.messages.find(channelId, messageId);
+    if (!updated) throw new HttpError('UNKNOWN_MESSAGE');
+    const payload = await this.toPayload(updated);
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_UPDATE', d: { ...payload, guild_id: access.guildId }, keys: [guildKey(access.guildId)] });
+    return payload;
+  }
+
+  async delete(ctx: AuthContext, channelId: string, messageId: string): Promise<void> {
+    const access = await this.access.channel(ctx, channelId);
+    const row = await this.messages.find(channelId, messageId);
+    if (!row) throw new HttpError('UNKNOWN_MESSAGE');
+    if (row.author_id !== ctx.userId && !has(access.permissions, PermissionFlagsBits.ManageMessages)) throw new HttpError('MISSING_PERMISSIONS');
+    if (!(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: access.guildId }, keys: [guildKey(access.guildId)] });
+  }
+
+  private async toPayload(row: MessageWithAuthor): Promise<APIMessage> {
+    const mentionUsers = await this.users.findByIds(row.mentions);
+    return mapMessage(row, { author: row.author, mentionUsers });
+  }
+
+  private async author(userId: string): Promise<Parameters<typeof mapUser>[0]> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new HttpError('UNKNOWN_USER');
+    return user;
+  }
+
+  /** Users and roles mentioned in content that the allowed_mentions rules let through. */
+  private async resolveMentions(content: string, guildId: string, access: ChannelAccess, allowed: MessageInput['allowed_mentions']) {
+    const parse = allowed?.parse ?? ['users', 'roles', 'everyone'];
+    const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].filter(
+      (id) => parse.includes('users') || (allowed?.users ?? []).includes(id),
+    );
+    const roleIds = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].filter(
+      (id) => parse.includes('roles') || (allowed?.roles ?? []).includes(id),
+    );
+    const everyone =
+      parse.includes('everyone') && /@(everyone|here)/.test(content) && has(access.permissions, PermissionFlagsBits.MentionEveryone);
+    const users = userIds.length ? (await this.users.findByIds(userIds.slice(0, 100))) : [];
+    const roles = roleIds.length ? (await this.guilds.rolesOf(guildId)).filter((r) => roleIds.includes(r.id)).map((r) => r.id) : [];
+    return { users, roles, everyone };
+  }
+}

@@ -1,0 +1,65 @@
+import type { GatewayDispatchEvents } from 'discord-api-types/v10';
+
+/**
+ * Routing keys say who may need an event: `guild:<id>` (every member session of the guild),
+ * `user:<id>` (every session of one user). A transport delivers an event once to each
+ * subscriber holding any of its keys.
+ */
+export type RoutingKey = `guild:${string}` | `user:${string}`;
+
+export const guildKey = (id: string): RoutingKey => `guild:${id}`;
+export const userKey = (id: string): RoutingKey => `user:${id}`;
+
+/** A gateway dispatch for the sessions behind `keys`. `d` is the payload exactly as sent. */
+export interface DispatchEvent {
+  kind: 'dispatch';
+  t: `${GatewayDispatchEvents}`;
+  d: unknown;
+  keys: RoutingKey[];
+}
+
+/** A user joined a guild: their sessions subscribe to it and send GUILD_CREATE. */
+export interface GuildJoinEvent {
+  kind: 'guild-join';
+  guildId: string;
+  userId: string;
+  keys: RoutingKey[];
+}
+
+/** A user left or lost a guild: their sessions unsubscribe and send GUILD_DELETE. */
+export interface GuildLeaveEvent {
+  kind: 'guild-leave';
+  guildId: string;
+  userId: string;
+  keys: RoutingKey[];
+}
+
+/** Cached auth data of a user changed (token reset, profile edit): drop it everywhere. */
+export interface UserInvalidateEvent {
+  kind: 'user-invalidate';
+  userId: string;
+  keys: RoutingKey[];
+}
+
+export type BusEvent = DispatchEvent | GuildJoinEvent | GuildLeaveEvent | UserInvalidateEvent;
+
+export type BusHandler = (event: BusEvent) => void;
+
+/** One consumer's interest: a set of keys, changed as its sessions come and go. */
+export interface Subscriber {
+  add(key: RoutingKey): void;
+  remove(key: RoutingKey): void;
+  has(key: RoutingKey): boolean;
+  close(): void;
+}
+
+/** The event bus between services and delivery surfaces; transports: in-process, RabbitMQ. */
+export interface EventBus {
+  readonly closed: boolean;
+  /** Resolves once the transport has accepted the event. */
+  publish(event: BusEvent): Promise<void>;
+  subscribe(handler: BusHandler): Subscriber;
+  /** Receives every event published on this node's bus (caches, metrics). */
+  tap(handler: BusHandler): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,140 @@
+import express from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { createApiApp } from './api/app.js';
+import { createCdnApp } from './cdn/app.js';
+import type { HearthConfig } from './config/schema.js';
+import { createCore, type Core } from './core/core.js';
+import { DiskStorage } from './core/storage.js';
+import { Database } from './db/database.js';
+import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
+import { LocalBus } from './events/local-bus.js';
+import { GatewayServer } from './gateway/server.js';
+import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Human progress lines (first database init, listening, …). */
+  onProgress?: (line: string) => void;
+}
+
+export interface NodeStatus {
+  database: 'embedded' | 'external';
+  gatewaySessions: number;
+  voice: VoiceWorkerStatus;
+}
+
+/** A running node. `stop()` closes every part in reverse order and is idempotent. */
+export interface NodeHandle {
+  /** The URL clients are told to use. */
+  readonly publicUrl: string;
+  /** Where the HTTP server actually listens (loopback form), e.g. for tests. */
+  readonly localUrl: string;
+  readonly port: number;
+  /** The one-time link that creates the first admin; undefined once an admin exists. */
+  readonly setupLink: string | undefined;
+  readonly core: Core;
+  status(): NodeStatus;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts a Hearth node: database, migrations, bus, core, then REST + gateway + CDN on one port. */
+export async function startNode(config: HearthConfig, options: StartOptions = {}): Promise<NodeHandle> {
+  const logger = options.logger ?? pino({ level: config.logLevel }, pino.destination(2));
+  const progress = options.onProgress ?? ((line: string) => logger.info(line));
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const fn of cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.error({ err }, 'error while stopping');
+      }
+    }
+  };
+
+  try {
+    // Phase 1: database.
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const pg = new EmbeddedPostgresSupervisor({
+        dataDir: config.dataDir,
+        port: config.embeddedPostgresPort,
+        onProgress: progress,
+        onLog: (line) => logger.debug({ service: 'postgres' }, line),
+      });
+      cleanups.push(() => pg.stop());
+      databaseUrl = await pg.start();
+    }
+    const db = await Database.connect(databaseUrl).catch((err: unknown) => {
+      const where = config.databaseUrl ? 'HEARTH_DATABASE_URL' : 'the embedded PostgreSQL';
+      throw new Error(`cannot connect to ${where}: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    cleanups.push(() => db.close());
+    const ran = await db.migrate();
+    if (ran.length) progress(`database migrations applied: ${ran.join(', ')}`);
+
+    // Phase 2: bus and core.
+    const bus = new LocalBus((err) => logger.error({ err }, 'event listener failed'));
+    cleanups.push(() => bus.close());
+    const core = await createCore({ db, bus });
+    cleanups.push(() => core.close());
+
+    // Phase 3: HTTP surfaces on one port.
+    const server = createServer();
+    server.keepAliveTimeout = 65_000;
+    const port = await listen(server, config.port, config.host);
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const localUrl = `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${port}`;
+    const publicUrl = config.publicUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
+    const gatewayUrl = `${publicUrl.replace(/^http/, 'ws')}/gateway`;
+
+    const root = express();
+    root.disable('x-powered-by');
+    root.use('/cdn', createCdnApp({ storage: new DiskStorage(join(config.dataDir, 'cdn')) }));
+    root.use(createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes }));
+    root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
+    server.on('request', root);
+
+    const gateway = new GatewayServer({ core, logger, heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl });
+    gateway.attach(server);
+    cleanups.push(() => gateway.close());
+
+    const voice = locateVoiceWorker();
+    const setupToken = await core.adminSetup.issueToken();
+    const setupLink = setupToken ? `${publicUrl}/admin/setup#token=${setupToken}` : undefined;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      publicUrl,
+      localUrl,
+      port,
+      setupLink,
+      core,
+      status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice }),
+      stop: () => (stopping ??= stopAll()),
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
