@@ -95,6 +95,7 @@ export class EmbeddedPostgresSupervisor {
     } catch (err) {
       throw new Error(
         `embedded PostgreSQL did not start (port ${port}, data ${clusterDir})${err instanceof Error ? `: ${err.message}` : ''}`,
+        { cause: err },
       );
     }
     this.pg = instance;

@@ -10,6 +10,7 @@ import { guildKey } from '../events/bus.js';
 import { dispatchFrame, frame, type ZlibStream } from './encoding/frames.js';
 import { wants } from './intents.js';
 import { opcodeHandlers } from './opcodes/index.js';
+import { GatewayCloseError } from './close-error.js';
 
 export interface SessionOptions {
   core: Core;
@@ -18,16 +19,6 @@ export interface SessionOptions {
   resumeUrl: string;
   compression: ZlibStream | undefined;
   onClose: (session: GatewaySession) => void;
-}
-
-/** Thrown by opcode handlers to close the socket with a Discord close code. */
-export class GatewayCloseError extends Error {
-  constructor(
-    readonly code: GatewayCloseCodes,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**

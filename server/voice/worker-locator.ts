@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface VoiceWorkerStatus {
   available: boolean;
@@ -34,7 +34,13 @@ export function locateVoiceWorker(env: NodeJS.ProcessEnv = process.env): VoiceWo
   }
   let pkgDir: string;
   try {
-    pkgDir = dirname(createRequire(import.meta.url).resolve('mediasoup/package.json'));
+    // mediasoup's exports hide package.json: walk up from its entry point to the package root.
+    pkgDir = dirname(createRequire(import.meta.url).resolve('mediasoup'));
+    while (!existsSync(join(pkgDir, 'package.json')) || basename(pkgDir) !== 'mediasoup') {
+      const up = dirname(pkgDir);
+      if (up === pkgDir) throw new Error('mediasoup package root not found');
+      pkgDir = up;
+    }
   } catch {
     return { available: false, reason: 'the mediasoup package is not installed (run npm install)' };
   }

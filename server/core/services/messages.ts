@@ -8,7 +8,8 @@ import type { AccessService, ChannelAccess } from '../access.js';
 import type { AuthContext } from '../context.js';
 import { FieldErrors, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
-import { mapMessage, mapPartialMember, mapUser } from '../mappers/index.js';
+import { mapMessage, mapPartialMember } from '../mappers/index.js';
+import type { UserRow } from '../../db/entities/index.js';
 import { has } from '../permissions.js';
 
 const TEXT_TYPES = new Set<number>([
@@ -166,7 +167,7 @@ export class MessageService {
     return mapMessage(row, { author: row.author, mentionUsers });
   }
 
-  private async author(userId: string): Promise<Parameters<typeof mapUser>[0]> {
+  private async author(userId: string): Promise<UserRow> {
     const user = await this.users.findById(userId);
     if (!user) throw new HttpError('UNKNOWN_USER');
     return user;

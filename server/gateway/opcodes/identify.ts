@@ -1,7 +1,8 @@
 import { GatewayCloseCodes, GatewayOpcodes } from 'discord-api-types/v10';
 import { guildKey, userKey } from '../../events/bus.js';
 import { KNOWN_INTENTS } from '../intents.js';
-import { GatewayCloseError, type GatewaySession } from '../session.js';
+import { GatewayCloseError } from '../close-error.js';
+import type { GatewaySession } from '../session.js';
 
 interface IdentifyData {
   token?: unknown;

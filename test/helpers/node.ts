@@ -1,0 +1,108 @@
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { loadConfig, startNode, type NodeHandle } from '../../server/index.js';
+import type { HearthConfig } from '../../server/index.js';
+
+export interface TestNode {
+  node: NodeHandle;
+  /** http://127.0.0.1:port */
+  base: string;
+  dataDir: string;
+  api: Api;
+  /** Registers a cleanup that runs before the node stops (last registered, first run). */
+  defer(fn: () => unknown): void;
+}
+
+/**
+ * A real node for one test file: its own embedded PostgreSQL in a fresh temp dir, HTTP on a free
+ * port. Teardown is registered on the test context at once.
+ */
+export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Partial<HearthConfig> = {}): Promise<TestNode> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hearth-test-'));
+  await chmod(dataDir, 0o711);
+  const started: { node?: NodeHandle } = {};
+  const deferred: (() => unknown)[] = [];
+  t.after(async () => {
+    for (const fn of deferred.reverse()) await fn();
+    await started.node?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const config = loadConfig({
+    env: {},
+    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', ...overrides },
+  });
+  const node = await startNode(config, { onProgress: () => undefined });
+  started.node = node;
+  const base = node.localUrl;
+  return { node, base, dataDir, api: new Api(base), defer: (fn) => void deferred.push(fn) };
+}
+
+export interface JsonResponse<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny REST client for tests (raw fetch, so tests see exactly what the server sends). */
+export class Api {
+  constructor(readonly base: string) {}
+
+  async request<T = any>(method: string, path: string, options: { token?: string; bot?: boolean; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<JsonResponse<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = options.bot ? `Bot ${options.token}` : options.token;
+    let body: string | undefined;
+    if (options.raw !== undefined) {
+      body = options.raw;
+      headers['content-type'] ??= 'application/json';
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const res = await fetch(`${this.base}/api/v10${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // leave as text
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  /** Registers a user and returns its token and id. */
+  async register(username: string): Promise<{ token: string; id: string }> {
+    const res = await this.request<{ token: string; user_id: string }>('POST', '/auth/register', {
+      body: { email: `${username}@example.test`, username, password: 'correct horse battery', date_of_birth: '1990-01-01', consent: true },
+    });
+    if (res.status !== 201) throw new Error(`register ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    return { token: res.body.token, id: res.body.user_id };
+  }
+
+  /** Creates a guild as `token`; returns it with its channels. */
+  async createGuild(token: string, name = 'Test Guild'): Promise<{ id: string; textChannelId: string; voiceChannelId: string }> {
+    const res = await this.request<{ id: string }>('POST', '/guilds', { token, body: { name } });
+    if (res.status !== 201) throw new Error(`create guild: ${res.status} ${JSON.stringify(res.body)}`);
+    const channels = await this.request<{ id: string; type: number }[]>('GET', `/guilds/${res.body.id}/channels`, { token });
+    return {
+      id: res.body.id,
+      textChannelId: channels.body.find((c) => c.type === 0)!.id,
+      voiceChannelId: channels.body.find((c) => c.type === 2)!.id,
+    };
+  }
+
+  /** An application with a bot, added to `guildId` by its owner with `permissions`. */
+  async createBot(ownerToken: string, guildId: string, name = 'TestBot', permissions = '0'): Promise<{ appId: string; botId: string; token: string }> {
+    const app = await this.request<{ id: string }>('POST', '/applications', { token: ownerToken, body: { name } });
+    if (app.status !== 201) throw new Error(`create app: ${app.status} ${JSON.stringify(app.body)}`);
+    const bot = await this.request<{ id: string; token: string }>('POST', `/applications/${app.body.id}/bot`, { token: ownerToken });
+    if (bot.status !== 200) throw new Error(`create bot: ${bot.status} ${JSON.stringify(bot.body)}`);
+    const auth = await this.request('POST', `/oauth2/authorize?client_id=${app.body.id}&scope=bot&permissions=${permissions}`, {
+      token: ownerToken,
+      body: { authorize: true, guild_id: guildId, permissions },
+    });
+    if (auth.status !== 200) throw new Error(`authorize bot: ${auth.status} ${JSON.stringify(auth.body)}`);
+    return { appId: app.body.id, botId: bot.body.id, token: bot.body.token };
+  }
+}
