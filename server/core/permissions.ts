@@ -4,7 +4,7 @@ import { OverwriteType } from 'discord-api-types/v10';
 /** Every permission bit Discord defines. */
 export const ALL_PERMISSIONS = Object.values(PermissionFlagsBits).reduce((a, b) => a | b, 0n);
 
-/** What @everyone gets in a new guild (Discord's default: 0x6_3FF7_FC_E6_41 style set, here explicit). */
+/** What @everyone gets in a new guild: Discord's defaults for members (no moderation or management bits). */
 export const DEFAULT_EVERYONE_PERMISSIONS =
   PermissionFlagsBits.CreateInstantInvite |
   PermissionFlagsBits.AddReactions |
