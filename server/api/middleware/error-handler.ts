@@ -19,7 +19,8 @@ export function errorHandler(logger: Logger) {
       else if (type === 'entity.too.large') error = new HttpError('ENTITY_TOO_LARGE');
       else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
         error = new HttpError('INVALID_FORM_BODY', { errors: { _errors: [{ code: 'CONTENT_TYPE_INVALID', message: 'Unsupported body encoding' }] } });
-      } else if ((err as BodyParserError | undefined)?.status === 400 && type) {
+      } else if ((err as BodyParserError | undefined)?.status === 400) {
+        // Other body-parser failures (e.g. corrupt compressed data) and undecodable path parameters.
         error = new HttpError('INVALID_FORM_BODY');
       } else {
         logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error in request');

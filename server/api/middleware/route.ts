@@ -49,6 +49,20 @@ function checkIds(params: Record<string, string>): void {
   errors.throwIfAny();
 }
 
+/** PostgreSQL text and jsonb cannot hold U+0000: a 50035 at the field instead of a 500. */
+function rejectNul(body: unknown): void {
+  const errors = new FieldErrors();
+  const walk = (value: unknown, path: string[]): void => {
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) errors.add(path, 'BASE_TYPE_INVALID', 'Null characters are not allowed.');
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) walk(item, [...path, key]);
+    }
+  };
+  walk(body, []);
+  errors.throwIfAny();
+}
+
 /**
  * Registers one declarative route: authentication (required unless `auth: false`), body and
  * query schemas, then a thin handler that calls one service method.
@@ -65,13 +79,14 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
       checkIds(params);
       let body: unknown = req.body;
       if (def.body) {
-        const parsed = def.body.safeParse(body ?? {});
+        const parsed = def.body.safeParse(body ?? {}, { reportInput: true });
         if (!parsed.success) throw toDiscordError(parsed.error);
         body = parsed.data;
+        rejectNul(body);
       }
       let query: unknown = req.query;
       if (def.query) {
-        const parsed = def.query.safeParse(req.query);
+        const parsed = def.query.safeParse(req.query, { reportInput: true });
         if (!parsed.success) throw toDiscordError(parsed.error);
         query = parsed.data;
       }

@@ -1,0 +1,45 @@
+// Starts one Hearth node for the benchmark: embedded PostgreSQL in the given (fresh) data dir,
+// HTTP on 127.0.0.1 with a free port, logs silent. Also returns the embedded cluster's own URL
+// so the benchmark can count rows with a direct pg connection.
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { loadConfig, startNode, type NodeHandle } from '../server/index.js';
+
+export interface BenchNode {
+  node: NodeHandle;
+  /** http://127.0.0.1:port */
+  baseUrl: string;
+  /** postgres://… of the embedded cluster (loopback only). */
+  databaseUrl: string;
+}
+
+/** A free loopback TCP port other than 5432 (the machine's own PostgreSQL). */
+async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+      });
+    });
+    if (port !== 5432 && port !== 0) return port;
+  }
+  throw new Error('no free port found');
+}
+
+export async function startBenchNode(dataDir: string): Promise<BenchNode> {
+  // The embedded cluster's port is chosen here (instead of by the node) so that its URL is known.
+  const pgPort = await freePort();
+  const config = loadConfig({
+    env: {},
+    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', embeddedPostgresPort: pgPort },
+  });
+  const node = await startNode(config, { onProgress: () => undefined });
+  // Written by the node's EmbeddedPostgresSupervisor on first start (database "hearth").
+  const credentials = JSON.parse(await readFile(join(dataDir, 'postgres-credentials.json'), 'utf8')) as { user: string; password: string };
+  const auth = `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}`;
+  return { node, baseUrl: node.localUrl, databaseUrl: `postgres://${auth}@127.0.0.1:${pgPort}/hearth` };
+}
