@@ -1,7 +1,8 @@
 // Child-process side of `npm run bench:messages`: runs the node in its own process (own event
 // loop, own core) so that the load generator in the parent does not share its event loop.
 // Protocol over the IPC channel: child → {type:'ready', baseUrl, databaseUrl} | {type:'error', message};
-// parent → {type:'stop'}. The child also stops when the parent goes away (IPC disconnect).
+// parent → {type:'stop'} | {type:'stats'} (answered with {type:'stats', queries}). The child
+// also stops when the parent goes away (IPC disconnect).
 import { startBenchNode, type BenchNode } from './node-host.js';
 
 const dataDir = process.argv[2];
@@ -28,6 +29,7 @@ async function stop(code: number): Promise<void> {
 
 process.on('message', (message: { type?: string }) => {
   if (message?.type === 'stop') void stop(0);
+  else if (message?.type === 'stats') send({ type: 'stats', queries: started?.queryCount() ?? 0 });
 });
 process.on('disconnect', () => void stop(0));
 

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import pg from 'pg';
 import { loadConfig, startNode, type NodeHandle } from '../server/index.js';
 
 export interface BenchNode {
@@ -12,6 +13,26 @@ export interface BenchNode {
   baseUrl: string;
   /** postgres://… of the embedded cluster (loopback only). */
   databaseUrl: string;
+  /** SQL statements this process has sent to PostgreSQL so far (every pg client, pooled or not). */
+  queryCount(): number;
+}
+
+let queries = 0;
+let counting = false;
+
+/**
+ * Counts statements by wrapping pg's Client#query (the pool, TypeORM and the repositories all end
+ * there). Instrumentation only: the call is passed through unchanged.
+ */
+function countQueries(): void {
+  if (counting) return;
+  counting = true;
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    queries++;
+    return original.apply(this, args);
+  };
 }
 
 /** A free loopback TCP port other than 5432 (the machine's own PostgreSQL). */
@@ -31,6 +52,7 @@ async function freePort(): Promise<number> {
 }
 
 export async function startBenchNode(dataDir: string): Promise<BenchNode> {
+  countQueries();
   // The embedded cluster's port is chosen here (instead of by the node) so that its URL is known.
   const pgPort = await freePort();
   const config = loadConfig({
@@ -41,5 +63,5 @@ export async function startBenchNode(dataDir: string): Promise<BenchNode> {
   // Written by the node's EmbeddedPostgresSupervisor on first start (database "hearth").
   const credentials = JSON.parse(await readFile(join(dataDir, 'postgres-credentials.json'), 'utf8')) as { user: string; password: string };
   const auth = `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}`;
-  return { node, baseUrl: node.localUrl, databaseUrl: `postgres://${auth}@127.0.0.1:${pgPort}/hearth` };
+  return { node, baseUrl: node.localUrl, databaseUrl: `postgres://${auth}@127.0.0.1:${pgPort}/hearth`, queryCount: () => queries };
 }

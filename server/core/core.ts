@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { GuildRepository } from '../db/repositories/guilds.js';
 import { MessageRepository } from '../db/repositories/messages.js';
@@ -29,7 +30,9 @@ export interface Core {
 
 export async function createCore(deps: { db: Database; bus: EventBus; workerId?: number }): Promise<Core> {
   const { db, bus } = deps;
-  const ids = new SnowflakeGenerator(deps.workerId ?? 0, process.pid % 32);
+  // Worker bits differ per node start, so nodes sharing a database rarely share an id prefix;
+  // leasing worker ids through the database comes with multi-node operation.
+  const ids = new SnowflakeGenerator(deps.workerId ?? randomInt(32), process.pid % 32);
   const userRepo = new UserRepository(db);
   const settingsRepo = new SettingsRepository(db);
   const guildRepo = new GuildRepository(db);

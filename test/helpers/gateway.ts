@@ -15,8 +15,8 @@ export interface CloseInfo {
 }
 
 /**
- * A raw gateway client (the `ws` package, JSON text frames). Every payload the server sends is
- * kept in `received`, in order, so tests can look at the whole conversation.
+ * A raw gateway client (the `ws` package, JSON text frames). Every text payload the server sends
+ * is kept in `received`, in order, so tests can look at the whole conversation.
  */
 export class GatewayClient {
   readonly received: GatewayPayload[] = [];
@@ -27,7 +27,8 @@ export class GatewayClient {
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      this.received.push(JSON.parse(isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString()) as GatewayPayload);
+      if (isBinary) return; // compressed (zlib-stream) frames are not decoded here
+      this.received.push(JSON.parse(data.toString()) as GatewayPayload);
       for (const fn of [...this.listeners]) fn();
     });
     this.closed = new Promise((resolve) => {

@@ -144,6 +144,14 @@ test('gateway: HELLO, heartbeat, IDENTIFY, dispatch routing, zlib-stream, RESUME
     const byId = (await botSession.next((p) => p.t === 'GUILD_MEMBERS_CHUNK' && p.d.nonce === 'nonce-ids')).d;
     assert.deepEqual(byId.members.map((m: any) => m.user.id), [owner.id]);
     assert.deepEqual(byId.not_found, [outsider.id]);
+
+    // Malformed or foreign guild ids get no chunk, and the session stays up.
+    for (const guild_id of ['abc', '9'.repeat(23), outsiderGuild.id]) botSession.send({ op: 8, d: { guild_id, query: '', limit: 0, nonce: `bad-${guild_id}` } });
+    botSession.send({ op: 8, d: { guild_id: g2.id, query: 'gwo', limit: 10, nonce: 'nonce-after' } });
+    const after = (await botSession.next((p) => p.t === 'GUILD_MEMBERS_CHUNK' && p.d.nonce === 'nonce-after')).d;
+    assert.deepEqual(after.members.map((m: any) => m.user.id), [owner.id], 'query matches the username prefix');
+    assert.equal(botSession.received.filter((p) => p.t === 'GUILD_MEMBERS_CHUNK' && String(p.d.nonce).startsWith('bad-')).length, 0);
+    assert.equal(botSession.ws.readyState, botSession.ws.OPEN);
     assertSequence(botSession.received);
   });
 

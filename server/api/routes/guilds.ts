@@ -28,7 +28,7 @@ export const channelFields = {
   bitrate: z.number().int().min(8000).max(384000).nullish(),
   user_limit: z.number().int().min(0).max(99).nullish(),
   rate_limit_per_user: z.number().int().min(0).max(21600).nullish(),
-  position: z.number().int().min(0).nullish(),
+  position: z.number().int().min(0).max(2_147_483_647).nullish(),
   parent_id: snowflake.nullish(),
   nsfw: z.boolean().nullish(),
   permission_overwrites: z.array(overwrite).max(100).optional(),

@@ -39,7 +39,8 @@ export class AdminSetupService {
     const given = digest(token);
     if (!stored || !timingSafeEqual(Buffer.from(stored, 'hex'), given)) throw new HttpError('SETUP_TOKEN_INVALID');
     if ((await this.users.countAdmins()) > 0) throw new HttpError('ADMIN_EXISTS');
-    await this.settings.delete(KEY);
+    // Consumed atomically: of concurrent requests with the same token only one deletes it.
+    if (!(await this.settings.delete(KEY))) throw new HttpError('SETUP_TOKEN_INVALID');
     const { token: userToken, user } = await this.auth.register(input, { admin: true });
     return { token: userToken, user_id: user.id };
   }

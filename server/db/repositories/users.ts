@@ -116,7 +116,8 @@ export class SettingsRepository {
     return rows[0]!.value;
   }
 
-  async delete(key: string): Promise<void> {
-    await this.db.query('DELETE FROM settings WHERE key = $1', [key]);
+  /** Removes the key; true if this call removed it (so concurrent callers can tell who won). */
+  async delete(key: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM settings WHERE key = $1 RETURNING key', [key])).length > 0;
   }
 }

@@ -21,7 +21,7 @@ export async function identify(session: GatewaySession, d: unknown): Promise<voi
   }
   let intents: number | undefined;
   if (data.intents !== undefined) {
-    if (typeof data.intents !== 'number' || !Number.isInteger(data.intents) || data.intents < 0 || (data.intents & ~KNOWN_INTENTS) !== 0) {
+    if (typeof data.intents !== 'number' || !Number.isInteger(data.intents) || data.intents < 0 || data.intents > KNOWN_INTENTS || (data.intents & ~KNOWN_INTENTS) !== 0) {
       throw new GatewayCloseError(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
     }
     intents = data.intents;

@@ -1,3 +1,4 @@
+import { isSnowflake } from '../../core/ids/snowflake.js';
 import type { GatewaySession } from '../session.js';
 
 interface RequestMembers {
@@ -11,7 +12,7 @@ interface RequestMembers {
 /** Op 8: members of a guild the session is in, answered with GUILD_MEMBERS_CHUNK. */
 export async function requestGuildMembers(session: GatewaySession, d: unknown): Promise<void> {
   const data = (d ?? {}) as RequestMembers;
-  const guildIds = (Array.isArray(data.guild_id) ? data.guild_id : [data.guild_id]).filter((g): g is string => typeof g === 'string');
+  const guildIds = (Array.isArray(data.guild_id) ? data.guild_id : [data.guild_id]).filter(isSnowflake);
   const userIds = Array.isArray(data.user_ids) ? data.user_ids.map(String) : typeof data.user_ids === 'string' ? [data.user_ids] : undefined;
   const query = typeof data.query === 'string' ? data.query : '';
   const limit = typeof data.limit === 'number' && data.limit > 0 ? Math.min(data.limit, 1000) : 1000;

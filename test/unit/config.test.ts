@@ -1,0 +1,83 @@
+// loadConfig layering: defaults < config file < HEARTH_* environment < explicit overrides.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { ConfigError, loadConfig } from '../../server/config/load.js';
+
+async function tempDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'hearth-config-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('defaults apply when nothing is set', async (t) => {
+  const dir = await tempDir(t);
+  const config = loadConfig({ env: { HEARTH_DATA_DIR: dir } });
+  assert.deepEqual(config, {
+    dataDir: dir,
+    host: '0.0.0.0',
+    port: 8420,
+    publicUrl: undefined,
+    databaseUrl: undefined,
+    embeddedPostgresPort: 0,
+    logLevel: 'info',
+    maxJsonBodyBytes: 8 * 1024 * 1024,
+    gateway: { heartbeatIntervalMs: 41_250 },
+  });
+});
+
+test('file < env < overrides, each key from the highest layer that sets it', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'hearth.json');
+  await writeFile(file, JSON.stringify({ port: 1111, host: '10.0.0.1', logLevel: 'warn', maxJsonBodyBytes: 4096, gateway: { heartbeatIntervalMs: 5000 } }));
+  const env = { HEARTH_CONFIG: file, HEARTH_DATA_DIR: dir, HEARTH_PORT: '2222', HEARTH_HOST: '10.0.0.2' };
+
+  const config = loadConfig({ env, overrides: { host: '127.0.0.1' } });
+  assert.equal(config.port, 2222, 'HEARTH_PORT wins over the file');
+  assert.equal(config.host, '127.0.0.1', 'overrides win over HEARTH_HOST and the file');
+  assert.equal(config.logLevel, 'warn', 'the file wins over defaults');
+  assert.equal(config.maxJsonBodyBytes, 4096);
+  assert.deepEqual(config.gateway, { heartbeatIntervalMs: 5000 });
+  assert.equal(config.embeddedPostgresPort, 0, 'untouched keys keep their default');
+
+  const withoutEnvPort = loadConfig({ env: { HEARTH_CONFIG: file, HEARTH_DATA_DIR: dir } });
+  assert.equal(withoutEnvPort.port, 1111, 'the file sets the port when the environment does not');
+  assert.equal(loadConfig({ env, overrides: { port: 3333 } }).port, 3333, 'overrides win over HEARTH_PORT');
+  assert.equal(loadConfig({ env: { ...env, HEARTH_PORT: '' } }).port, 1111, 'an empty variable counts as unset');
+});
+
+test('<dataDir>/config.json is read when HEARTH_CONFIG is not set', async (t) => {
+  const dir = await tempDir(t);
+  assert.equal(loadConfig({ env: { HEARTH_DATA_DIR: dir } }).port, 8420);
+  await writeFile(join(dir, 'config.json'), JSON.stringify({ port: 4444 }));
+  assert.equal(loadConfig({ env: { HEARTH_DATA_DIR: dir } }).port, 4444);
+  assert.equal(loadConfig({ env: {}, overrides: { dataDir: dir } }).port, 4444, 'the data dir may come from overrides');
+});
+
+test('invalid values name where they came from', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'c.json');
+  await writeFile(file, JSON.stringify({ port: 'eighty' }));
+  const cases: [NodeJS.ProcessEnv, RegExp][] = [
+    [{ HEARTH_DATA_DIR: dir, HEARTH_PORT: 'abc' }, /^invalid configuration: HEARTH_PORT .*"abc"/],
+    [{ HEARTH_DATA_DIR: dir, HEARTH_PORT: '-1' }, /HEARTH_PORT/],
+    [{ HEARTH_DATA_DIR: dir, HEARTH_EMBEDDED_PG_PORT: '5432' }, /HEARTH_EMBEDDED_PG_PORT.*5432/],
+    [{ HEARTH_DATA_DIR: dir, HEARTH_LOG_LEVEL: 'loud' }, /HEARTH_LOG_LEVEL/],
+    [{ HEARTH_DATA_DIR: dir, HEARTH_PUBLIC_URL: 'ftp://x' }, /HEARTH_PUBLIC_URL/],
+    [{ HEARTH_DATA_DIR: dir, HEARTH_CONFIG: file }, new RegExp(`port in ${file}`)],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => loadConfig({ env }), (err: unknown) => err instanceof ConfigError && message.test(err.message) && !err.message.includes('\n'), JSON.stringify(env));
+  }
+  await writeFile(file, '[1, 2]');
+  assert.throws(() => loadConfig({ env: { HEARTH_DATA_DIR: dir, HEARTH_CONFIG: file } }), /must hold a JSON object/);
+  await writeFile(file, '{"port": 1,');
+  assert.throws(() => loadConfig({ env: { HEARTH_DATA_DIR: dir, HEARTH_CONFIG: file } }), /not valid JSON/);
+});
+
+test('a public URL loses its trailing slash', async (t) => {
+  const dir = await tempDir(t);
+  assert.equal(loadConfig({ env: { HEARTH_DATA_DIR: dir, HEARTH_PUBLIC_URL: 'https://chat.example.org/' } }).publicUrl, 'https://chat.example.org');
+});
