@@ -10,6 +10,7 @@ export interface CpuSnapshot {
   at: number;
   /** Busy ticks of the whole machine (all CPUs). */
   machineBusy: number;
+  machineIowait: number;
   machineTotal: number;
   self: number;
   node: number;
@@ -27,6 +28,8 @@ export interface CpuUsage {
   machine: number | null;
   /** Busy fraction of all CPUs together, 0..1. */
   machineBusyFraction: number | null;
+  /** Fraction of all CPU time spent idle while waiting for disk I/O (here: WAL fsync at commit). */
+  iowaitFraction: number | null;
 }
 
 function readTicks(pid: number): number {
@@ -82,7 +85,7 @@ export class CpuMeter {
   snapshot(): CpuSnapshot {
     const usage = process.cpuUsage();
     const self = (usage.user + usage.system) / 1000 / TICK_MS;
-    if (!this.available) return { at: performance.now(), machineBusy: 0, machineTotal: 0, self, node: 0, postgres: 0 };
+    if (!this.available) return { at: performance.now(), machineBusy: 0, machineIowait: 0, machineTotal: 0, self, node: 0, postgres: 0 };
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal
     const idle = (cpu[3] ?? 0) + (cpu[4] ?? 0);
@@ -90,6 +93,7 @@ export class CpuMeter {
     return {
       at: performance.now(),
       machineBusy: total - idle,
+      machineIowait: cpu[4] ?? 0,
       machineTotal: total,
       self,
       node: this.nodePid === undefined ? 0 : readTicks(this.nodePid),
@@ -107,6 +111,7 @@ export class CpuMeter {
       postgres: this.available && this.postmasterPid !== undefined ? sec(b.postgres - a.postgres) : null,
       machine: this.available ? sec(b.machineBusy - a.machineBusy) : null,
       machineBusyFraction: this.available && total > 0 ? Math.round(((b.machineBusy - a.machineBusy) / total) * 100) / 100 : null,
+      iowaitFraction: this.available && total > 0 ? Math.round(((b.machineIowait - a.machineIowait) / total) * 100) / 100 : null,
     };
   }
 }

@@ -9,7 +9,6 @@ import type { AuthContext } from '../context.js';
 import { FieldErrors, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapMessage, mapPartialMember } from '../mappers/index.js';
-import type { UserRow } from '../../db/entities/index.js';
 import { has } from '../permissions.js';
 
 const TEXT_TYPES = new Set<number>([
@@ -94,8 +93,8 @@ export class MessageService {
       mention_everyone: mentions.everyone,
       message_reference: reference,
     });
-    const author = await this.author(ctx.userId);
-    const message = mapMessage(row, { author, mentionUsers: mentions.users, ...(referenced !== undefined ? { referenced } : {}) });
+    if (!row.author) throw new HttpError('UNKNOWN_USER');
+    const message = mapMessage(row, { author: row.author, mentionUsers: mentions.users, ...(referenced !== undefined ? { referenced } : {}) });
     const member = mapPartialMember({
       nick: channel.member_nick,
       roles: channel.member_roles ?? [],
@@ -165,12 +164,6 @@ export class MessageService {
   private async toPayload(row: MessageWithAuthor): Promise<APIMessage> {
     const mentionUsers = await this.users.findByIds(row.mentions);
     return mapMessage(row, { author: row.author, mentionUsers });
-  }
-
-  private async author(userId: string): Promise<UserRow> {
-    const user = await this.users.findById(userId);
-    if (!user) throw new HttpError('UNKNOWN_USER');
-    return user;
   }
 
   /** Users and roles mentioned in content that the allowed_mentions rules let through. */
