@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { GuildRepository } from '../db/repositories/guilds.js';
+import { GuildSnapshotRepository } from '../db/repositories/guild-snapshots.js';
 import { MessageRepository } from '../db/repositories/messages.js';
 import { ApplicationRepository, SettingsRepository, UserRepository } from '../db/repositories/users.js';
 import type { EventBus } from '../events/bus.js';
@@ -48,7 +49,7 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
     applications,
     guilds,
     messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids),
-    sessions: new SessionService(userRepo, guildRepo, guilds, applications),
+    sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications),
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     close: () => auth.close(),
   };

@@ -5,12 +5,12 @@ import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { EventBus } from '../../events/bus.js';
 import { guildKey, userKey } from '../../events/bus.js';
 import type { AccessService } from '../access.js';
-import { toOverwrite } from '../access.js';
 import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapChannel, mapGuild } from '../mappers/index.js';
-import { computeChannelPermissions, DEFAULT_EVERYONE_PERMISSIONS, has } from '../permissions.js';
+import { DEFAULT_EVERYONE_PERMISSIONS } from '../permissions.js';
+import { viewableChannels } from '../visibility.js';
 
 const MAX_GUILDS_PER_USER = 100;
 const MAX_CHANNELS_PER_GUILD = 500;
@@ -116,24 +116,17 @@ export class GuildService {
     return this.visibleChannels(guildId, ctx.userId);
   }
 
-  /** Channels of a guild that a user can view, mapped (READY, GUILD_CREATE, REST). */
-  async visibleChannels(guildId: string, userId: string): Promise<APIChannel[]> {
-    const [access, channels, lastIds] = await Promise.all([
-      this.guilds.memberAccess(guildId, userId),
+  /** Channels of a guild that a user can view, mapped. */
+  private async visibleChannels(guildId: string, userId: string): Promise<APIChannel[]> {
+    const [guild, roles, member, channels, lastIds] = await Promise.all([
+      this.guilds.findGuild(guildId),
+      this.guilds.rolesOf(guildId),
+      this.guilds.findMember(guildId, userId),
       this.guilds.channelsOf(guildId),
       this.guilds.lastMessageIds(guildId),
     ]);
-    if (!access || access.roles === null) return [];
-    const subject = {
-      guildId,
-      ownerId: access.owner_id,
-      userId,
-      memberRoleIds: access.roles,
-      roles: access.grants.map((g) => ({ id: g.id, permissions: BigInt(g.permissions) })),
-    };
-    return channels
-      .filter((c) => has(computeChannelPermissions(subject, c.permission_overwrites.map(toOverwrite)), PermissionFlagsBits.ViewChannel))
-      .map((c) => mapChannel(c, lastIds.get(c.id) ?? null));
+    if (!guild || !member) return [];
+    return viewableChannels(guild, userId, member.roles, roles, channels).map((c) => mapChannel(c, lastIds.get(c.id) ?? null));
   }
 
   async createChannel(ctx: AuthContext, guildId: string, input: ChannelInput): Promise<APIChannel> {

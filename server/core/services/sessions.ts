@@ -1,11 +1,12 @@
 import type { APIUser } from 'discord-api-types/v10';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
+import type { GuildSnapshotRepository } from '../../db/repositories/guild-snapshots.js';
 import type { UserRepository } from '../../db/repositories/users.js';
 import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { mapGuild, mapMember, mapSelf } from '../mappers/index.js';
+import { mapChannel, mapGuild, mapMember, mapSelf } from '../mappers/index.js';
+import { viewableChannels } from '../visibility.js';
 import type { ApplicationService } from './applications.js';
-import type { GuildService } from './guilds.js';
 
 /** Guilds above this many members send only the session user's own member in GUILD_CREATE. */
 const LARGE_THRESHOLD = 250;
@@ -21,7 +22,7 @@ export class SessionService {
   constructor(
     private readonly users: UserRepository,
     private readonly guilds: GuildRepository,
-    private readonly guildService: GuildService,
+    private readonly snapshots: GuildSnapshotRepository,
     private readonly applications: ApplicationService,
   ) {}
 
@@ -35,35 +36,56 @@ export class SessionService {
     return { user: mapSelf(user), application, guildIds };
   }
 
-  /** The full GUILD_CREATE payload of a guild as one user may see it; undefined if they are not in it. */
-  async guildCreate(guildId: string, userId: string): Promise<Record<string, unknown> | undefined> {
-    const [guild, roles, channels, count, self] = await Promise.all([
-      this.guilds.findGuild(guildId),
-      this.guilds.rolesOf(guildId),
-      this.guildService.visibleChannels(guildId, userId),
-      this.guilds.memberCount(guildId),
-      this.guilds.findMember(guildId, userId),
-    ]);
-    if (!guild || !self) return undefined;
-    const large = count > LARGE_THRESHOLD;
-    const members = large ? [self] : await this.guilds.membersOf(guildId, LARGE_THRESHOLD);
-    return {
-      ...mapGuild(guild, roles),
-      channels,
-      members: members.map(mapMember),
-      member_count: count,
-      large,
-      joined_at: new Date(self.joined_at).toISOString(),
-      unavailable: false,
-      lazy: true,
-      voice_states: [],
-      presences: [],
-      threads: [],
-      stage_instances: [],
-      guild_scheduled_events: [],
-      soundboard_sounds: [],
-      embedded_activities: [],
+  /** GUILD_CREATE payloads of several guilds as one user may see them, in a fixed number of queries. */
+  async guildCreates(guildIds: readonly string[], userId: string): Promise<Map<string, Record<string, unknown>>> {
+    const out = new Map<string, Record<string, unknown>>();
+    if (guildIds.length === 0) return out;
+    const rows = await this.snapshots.load(guildIds, userId, LARGE_THRESHOLD);
+    const byGuild = <T extends { guild_id: string | null }>(list: T[]) => {
+      const map = new Map<string, T[]>();
+      for (const item of list) {
+        const key = item.guild_id ?? '';
+        let bucket = map.get(key);
+        if (!bucket) map.set(key, (bucket = []));
+        bucket.push(item);
+      }
+      return map;
     };
+    const roles = byGuild(rows.roles);
+    const channels = byGuild(rows.channels);
+    const members = byGuild(rows.members);
+    const self = new Map(rows.self.map((m) => [m.guild_id, m]));
+    for (const guild of rows.guilds) {
+      const me = self.get(guild.id);
+      if (!me) continue;
+      const guildRoles = roles.get(guild.id) ?? [];
+      const count = rows.memberCounts.get(guild.id) ?? 0;
+      const large = count > LARGE_THRESHOLD;
+      const visible = viewableChannels(guild, userId, me.roles, guildRoles, channels.get(guild.id) ?? []);
+      out.set(guild.id, {
+        ...mapGuild(guild, guildRoles),
+        channels: visible.map((c) => mapChannel(c, rows.lastMessageIds.get(c.id) ?? null)),
+        members: (large ? [me] : (members.get(guild.id) ?? [])).map(mapMember),
+        member_count: count,
+        large,
+        joined_at: new Date(me.joined_at).toISOString(),
+        unavailable: false,
+        lazy: true,
+        voice_states: [],
+        presences: [],
+        threads: [],
+        stage_instances: [],
+        guild_scheduled_events: [],
+        soundboard_sounds: [],
+        embedded_activities: [],
+      });
+    }
+    return out;
+  }
+
+  /** The GUILD_CREATE payload of one guild; undefined if the user is not in it. */
+  async guildCreate(guildId: string, userId: string): Promise<Record<string, unknown> | undefined> {
+    return (await this.guildCreates([guildId], userId)).get(guildId);
   }
 
   /** Members for op 8: by name prefix or ids, of a guild the asking user is in. */

@@ -36,9 +36,9 @@ export async function identify(session: GatewaySession, d: unknown): Promise<voi
   subscriber.add(userKey(ctx.userId));
   for (const id of ready.guildIds) subscriber.add(guildKey(id));
 
-  const guilds = ctx.bot
-    ? ready.guildIds.map((id) => ({ id, unavailable: true }))
-    : (await Promise.all(ready.guildIds.map((id) => session.core.sessions.guildCreate(id, ctx.userId)))).filter((g) => g !== undefined);
+  // Bots get unavailable guilds in READY and one GUILD_CREATE each after it; users get them inline.
+  const payloads = await session.core.sessions.guildCreates(ready.guildIds, ctx.userId);
+  const guilds = ctx.bot ? ready.guildIds.map((id) => ({ id, unavailable: true })) : ready.guildIds.flatMap((id) => payloads.get(id) ?? []);
 
   if (session.closed) return;
   session.dispatch('READY', {
@@ -60,11 +60,7 @@ export async function identify(session: GatewaySession, d: unknown): Promise<voi
     _trace: ['hearth'],
   });
   if (ctx.bot) {
-    for (const id of ready.guildIds) {
-      const payload = await session.core.sessions.guildCreate(id, ctx.userId);
-      if (session.closed) return;
-      if (payload) session.dispatch('GUILD_CREATE', payload);
-    }
+    for (const payload of payloads.values()) session.dispatch('GUILD_CREATE', payload);
   }
   session.endIdentify();
 }
