@@ -1,5 +1,6 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { ChannelAccessRow, GuildRepository } from '../db/repositories/guilds.js';
+import type { ChannelAccessCache } from './access-cache.js';
 import type { AuthContext } from './context.js';
 import { HttpError } from './errors.js';
 import { computeBasePermissions, computeChannelPermissions, has, type Overwrite } from './permissions.js';
@@ -12,7 +13,10 @@ export interface ChannelAccess {
 
 /** Turns "who is asking" into permissions, and permissions into Discord's 403/404 answers. */
 export class AccessService {
-  constructor(private readonly guilds: GuildRepository) {}
+  constructor(
+    private readonly guilds: GuildRepository,
+    private readonly cache?: ChannelAccessCache,
+  ) {}
 
   /** Guild-level permissions of a member; 10004 for no such guild, 50001 for a stranger. */
   async guildPermissions(ctx: AuthContext, guildId: string): Promise<bigint> {
@@ -36,8 +40,13 @@ export class AccessService {
 
   /** A channel the caller can view, with their permissions in it. */
   async channel(ctx: AuthContext, channelId: string): Promise<ChannelAccess> {
-    const channel = await this.guilds.channelAccess(channelId, ctx.userId);
-    if (!channel) throw new HttpError('UNKNOWN_CHANNEL');
+    let channel = this.cache?.get(channelId, ctx.userId);
+    if (!channel) {
+      const mark = this.cache?.mark() ?? 0;
+      channel = await this.guilds.channelAccess(channelId, ctx.userId);
+      if (!channel) throw new HttpError('UNKNOWN_CHANNEL');
+      this.cache?.set(channelId, ctx.userId, channel, mark);
+    }
     if (!channel.guild_id || !channel.is_member) throw new HttpError('MISSING_ACCESS');
     const permissions = computeChannelPermissions(
       {

@@ -6,6 +6,7 @@ import { MessageRepository } from '../db/repositories/messages.js';
 import { ApplicationRepository, SettingsRepository, UserRepository } from '../db/repositories/users.js';
 import type { EventBus } from '../events/bus.js';
 import { AccessService } from './access.js';
+import { ChannelAccessCache } from './access-cache.js';
 import { SnowflakeGenerator } from './ids/snowflake.js';
 import { AdminSetupService } from './services/admin-setup.js';
 import { ApplicationService } from './services/applications.js';
@@ -37,7 +38,8 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
   const userRepo = new UserRepository(db);
   const settingsRepo = new SettingsRepository(db);
   const guildRepo = new GuildRepository(db);
-  const access = new AccessService(guildRepo);
+  const accessCache = new ChannelAccessCache(bus);
+  const access = new AccessService(guildRepo, accessCache);
   const auth = await AuthService.create({ users: userRepo, settings: settingsRepo, bus, ids });
   const guilds = new GuildService(db, guildRepo, access, bus, ids);
   const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, access, auth, bus, ids);
@@ -51,6 +53,9 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
     messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids),
     sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications),
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
-    close: () => auth.close(),
+    close: () => {
+      auth.close();
+      accessCache.close();
+    },
   };
 }
