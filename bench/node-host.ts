@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+import { configDefaults } from '../server/config/load.js';
 import { loadConfig, startNode, type NodeHandle } from '../server/index.js';
 
 export interface BenchNode {
@@ -57,7 +58,8 @@ export async function startBenchNode(dataDir: string): Promise<BenchNode> {
   const pgPort = await freePort();
   const config = loadConfig({
     env: {},
-    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', embeddedPostgresPort: pgPort },
+    // Rate limits are per-token policy, not capacity: off here (docs/benchmarks.md).
+    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', embeddedPostgresPort: pgPort, rateLimits: { ...configDefaults({}).rateLimits, enabled: false } },
   });
   const node = await startNode(config, { onProgress: () => undefined });
   // Written by the node's EmbeddedPostgresSupervisor on first start (database "hearth").

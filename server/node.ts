@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { createApiApp } from './api/app.js';
+import { RateLimiter } from './api/middleware/rate-limit.js';
 import { createCdnApp } from './cdn/app.js';
 import type { HearthConfig } from './config/schema.js';
 import { createCore, type Core } from './core/core.js';
@@ -108,10 +109,12 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const publicUrl = config.publicUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
     const gatewayUrl = `${publicUrl.replace(/^http/, 'ws')}/gateway`;
 
+    const rateLimiter = new RateLimiter(config.rateLimits);
+    cleanups.push(() => rateLimiter.close());
     const root = express();
     root.disable('x-powered-by');
     root.use('/cdn', createCdnApp({ storage: new DiskStorage(join(config.dataDir, 'cdn')) }));
-    root.use(createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes }));
+    root.use(createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, rateLimiter }));
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
     server.on('request', root);
 

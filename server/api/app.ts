@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { HttpError } from '../core/errors.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
@@ -18,6 +19,8 @@ export interface ApiDeps {
   publicUrl: string;
   gatewayUrl: string;
   maxJsonBodyBytes: number;
+  /** Owned by the caller, which closes it. */
+  rateLimiter: RateLimiter;
 }
 
 const SUPPORTED_VERSIONS = new Set(['9', '10']);
@@ -66,7 +69,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
 
   const json = express.json({ limit: deps.maxJsonBodyBytes, strict: false });
   app.use(decodeAt);
-  app.use('/api', stripVersion, json, api);
+  app.use('/api', stripVersion, rateLimit(deps.core.auth, deps.rateLimiter), json, api);
   app.use('/admin', json, admin);
   app.use(errorHandler(deps.logger));
   return app;

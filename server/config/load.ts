@@ -18,6 +18,7 @@ export const configDefaults = (env: NodeJS.ProcessEnv = process.env): HearthConf
   logLevel: 'info',
   maxJsonBodyBytes: 8 * 1024 * 1024,
   gateway: { heartbeatIntervalMs: 41_250 },
+  rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
 });
 
 /** HEARTH_* variables and the config key each one sets. */
@@ -31,6 +32,7 @@ const ENV_KEYS: Record<string, { key: keyof HearthConfig; type: 'string' | 'int'
   HEARTH_LOG_LEVEL: { key: 'logLevel', type: 'string' },
 };
 
+
 function envLayer(env: NodeJS.ProcessEnv): { layer: ConfigLayer; origin: Map<string, string> } {
   const layer: ConfigLayer = {};
   const origin = new Map<string, string>();
@@ -39,6 +41,11 @@ function envLayer(env: NodeJS.ProcessEnv): { layer: ConfigLayer; origin: Map<str
     if (raw === undefined || raw === '') continue;
     layer[key] = type === 'int' && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
     origin.set(key, name);
+  }
+  const limits = env.HEARTH_RATE_LIMITS;
+  if (limits !== undefined && limits !== '') {
+    layer.rateLimits = { enabled: limits === 'on' ? true : limits === 'off' ? false : limits };
+    origin.set('rateLimits', 'HEARTH_RATE_LIMITS');
   }
   return { layer, origin };
 }
@@ -62,6 +69,18 @@ function fileLayer(path: string): ConfigLayer {
   }
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Layers merge key by key; nested settings (gateway, rateLimits) merge one level down too. */
+function mergeLayer(base: Record<string, unknown>, layer: ConfigLayer): Record<string, unknown> {
+  const out = { ...base };
+  for (const [key, value] of Object.entries(layer)) {
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? { ...current, ...value } : value;
+  }
+  return out;
+}
+
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Explicit values that win over every layer (used by tests and by the Electron shell). */
@@ -79,7 +98,7 @@ export function loadConfig(options: LoadOptions = {}): HearthConfig {
   const dataDir = (options.overrides?.dataDir ?? fromEnv.layer.dataDir ?? defaults.dataDir) as string;
   const filePath = env.HEARTH_CONFIG ?? join(String(dataDir), 'config.json');
   const fromFile = env.HEARTH_CONFIG || existsSync(filePath) ? fileLayer(filePath) : {};
-  const merged = { ...defaults, ...fromFile, ...fromEnv.layer, ...options.overrides };
+  const merged = [fromFile, fromEnv.layer, options.overrides ?? {}].reduce<Record<string, unknown>>(mergeLayer, { ...defaults });
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -29,6 +29,15 @@ export const configSchema = z
     gateway: z.object({
       heartbeatIntervalMs: z.number().int().min(1000).max(600_000),
     }),
+    /** Discord's REST rate limits (per node). */
+    rateLimits: z.object({
+      enabled: z.boolean(),
+      globalPerSecond: z.number().int().min(1),
+      defaultLimit: z.number().int().min(1),
+      defaultWindowSeconds: z.number().positive(),
+      messageLimit: z.number().int().min(1),
+      messageWindowSeconds: z.number().positive(),
+    }),
   })
   .strict();
 

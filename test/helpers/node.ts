@@ -2,6 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { configDefaults } from '../../server/config/load.js';
 import { loadConfig, startNode, type NodeHandle } from '../../server/index.js';
 import type { HearthConfig } from '../../server/index.js';
 
@@ -31,7 +32,8 @@ export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Pa
   });
   const config = loadConfig({
     env: {},
-    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', ...overrides },
+    // Rate limits are off unless a test turns them on (test/compat/discordjs-ratelimit.test.ts does).
+    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', rateLimits: { ...configDefaults({}).rateLimits, enabled: false }, ...overrides },
   });
   const node = await startNode(config, { onProgress: () => undefined });
   started.node = node;

@@ -25,7 +25,22 @@ test('defaults apply when nothing is set', async (t) => {
     logLevel: 'info',
     maxJsonBodyBytes: 8 * 1024 * 1024,
     gateway: { heartbeatIntervalMs: 41_250 },
+    rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
   });
+});
+
+test('nested settings merge key by key, and HEARTH_RATE_LIMITS switches limits on and off', async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, 'hearth.json');
+  await writeFile(file, JSON.stringify({ rateLimits: { messageLimit: 20 } }));
+  const fromFile = loadConfig({ env: { HEARTH_CONFIG: file, HEARTH_DATA_DIR: dir } });
+  assert.equal(fromFile.rateLimits.messageLimit, 20);
+  assert.equal(fromFile.rateLimits.messageWindowSeconds, 5, 'other keys keep their defaults');
+  assert.equal(fromFile.rateLimits.enabled, true);
+  const off = loadConfig({ env: { HEARTH_CONFIG: file, HEARTH_DATA_DIR: dir, HEARTH_RATE_LIMITS: 'off' } });
+  assert.equal(off.rateLimits.enabled, false);
+  assert.equal(off.rateLimits.messageLimit, 20, 'the env switch keeps the numbers from the file');
+  assert.throws(() => loadConfig({ env: { HEARTH_DATA_DIR: dir, HEARTH_RATE_LIMITS: 'maybe' } }), /HEARTH_RATE_LIMITS/);
 });
 
 test('file < env < overrides, each key from the highest layer that sets it', async (t) => {

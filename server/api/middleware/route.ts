@@ -75,7 +75,7 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
   router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
     void (async () => {
       const params = req.params as Record<string, string>;
-      const ctx = def.auth === false ? undefined : await authenticate(auth, req.headers.authorization);
+      const ctx = def.auth === false ? undefined : ((res.locals.auth as AuthContext | undefined) ?? (await authenticate(auth, req.headers.authorization)));
       checkIds(params);
       let body: unknown = req.body;
       if (def.body) {
