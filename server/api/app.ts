@@ -7,10 +7,14 @@ import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
+import { banRoutes } from './routes/bans.js';
 import type { RouteDeps } from './routes/deps.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { channelRoutes, guildRoutes } from './routes/guilds.js';
+import { memberRoutes } from './routes/members.js';
 import { messageRoutes } from './routes/messages.js';
+import { roleRoutes } from './routes/roles.js';
+import { socialRoutes } from './routes/social.js';
 import { userRoutes } from './routes/users.js';
 
 export interface ApiDeps {
@@ -58,7 +62,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const routeDeps: RouteDeps = { core: deps.core, publicUrl: deps.publicUrl, gatewayUrl: deps.gatewayUrl };
 
   const api = express.Router({ caseSensitive: true });
-  for (const register of [authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, messageRoutes]) {
+  for (const register of [authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, socialRoutes, messageRoutes, roleRoutes, memberRoutes, banRoutes]) {
     register(api, routeDeps);
   }
   api.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));

@@ -5,7 +5,11 @@ const TTL_MS = 30_000;
 const MAX_ENTRIES = 50_000;
 
 /** Dispatches that cannot change who may do what in a guild. */
-const HARMLESS = new Set(['MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE', 'MESSAGE_DELETE_BULK', 'TYPING_START', 'USER_UPDATE']);
+const HARMLESS = new Set([
+  'MESSAGE_CREATE', 'MESSAGE_UPDATE', 'MESSAGE_DELETE', 'MESSAGE_DELETE_BULK', 'TYPING_START', 'USER_UPDATE',
+  'MESSAGE_REACTION_ADD', 'MESSAGE_REACTION_REMOVE', 'MESSAGE_REACTION_REMOVE_ALL', 'MESSAGE_REACTION_REMOVE_EMOJI',
+  'CHANNEL_PINS_UPDATE', 'INVITE_CREATE', 'INVITE_DELETE',
+]);
 
 /**
  * Caches the permission inputs of (channel, user) pairs: the hot path of every message send.

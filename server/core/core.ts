@@ -1,8 +1,10 @@
 import { randomInt } from 'node:crypto';
 import type { Database } from '../db/database.js';
+import { DmRepository } from '../db/repositories/dms.js';
 import { GuildRepository } from '../db/repositories/guilds.js';
 import { GuildSnapshotRepository } from '../db/repositories/guild-snapshots.js';
 import { MessageRepository } from '../db/repositories/messages.js';
+import { ReactionRepository } from '../db/repositories/reactions.js';
 import { ApplicationRepository, SettingsRepository, UserRepository } from '../db/repositories/users.js';
 import type { EventBus } from '../events/bus.js';
 import { AccessService } from './access.js';
@@ -13,11 +15,13 @@ import { ApplicationService } from './services/applications.js';
 import { AuthService } from './services/auth.js';
 import { GuildService } from './services/guilds.js';
 import { MessageService } from './services/messages.js';
+import { createModerationServices, type ModerationServices } from './services/moderation.js';
 import { SessionService } from './services/sessions.js';
+import { createSocialServices, type SocialServices } from './services/social.js';
 import { UserService } from './services/users.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
-export interface Core {
+export interface Core extends ModerationServices, SocialServices {
   bus: EventBus;
   ids: SnowflakeGenerator;
   auth: AuthService;
@@ -39,7 +43,8 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
   const settingsRepo = new SettingsRepository(db);
   const guildRepo = new GuildRepository(db);
   const accessCache = new ChannelAccessCache(bus);
-  const access = new AccessService(guildRepo, accessCache);
+  const dmRepo = new DmRepository(db);
+  const access = new AccessService(guildRepo, accessCache, dmRepo);
   const auth = await AuthService.create({ users: userRepo, settings: settingsRepo, bus, ids });
   const guilds = new GuildService(db, guildRepo, access, bus, ids);
   const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, access, auth, bus, ids);
@@ -50,9 +55,11 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
     users: new UserService(userRepo, guildRepo, access, bus),
     applications,
     guilds,
-    messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids),
+    messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db)),
     sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications),
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
+    ...createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids }),
+    ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),
     close: () => {
       auth.close();
       accessCache.close();

@@ -30,6 +30,17 @@ export const ErrorCodes = {
   INVALID_JSON: { code: 50109, status: 400, message: 'The request body contains invalid JSON.' },
   SETUP_TOKEN_INVALID: { code: 50014, status: 401, message: 'Invalid or used setup token' },
   ADMIN_EXISTS: { code: 40001, status: 409, message: 'An admin account already exists' },
+  UNKNOWN_BAN: { code: 10026, status: 404, message: 'Unknown Ban' },
+  MAX_ROLES: { code: 30005, status: 400, message: 'Maximum number of guild roles reached (250)' },
+  INVALID_ROLE: { code: 50028, status: 400, message: 'Invalid Role' },
+  FAILED_TO_BAN_USERS: { code: 500000, status: 400, message: 'Failed to ban users' },
+  UNKNOWN_INVITE: { code: 10006, status: 404, message: 'Unknown Invite' },
+  UNKNOWN_EMOJI: { code: 10014, status: 400, message: 'Unknown Emoji' },
+  MAX_PINS: { code: 30003, status: 400, message: 'Maximum number of pins reached (250)' },
+  MAX_REACTIONS: { code: 30010, status: 400, message: 'Maximum number of reactions reached (20)' },
+  USER_BANNED_FROM_GUILD: { code: 40007, status: 403, message: 'The user is banned from this guild.' },
+  CANNOT_DM_USER: { code: 50007, status: 403, message: 'Cannot send messages to this user' },
+  BULK_DELETE_TOO_OLD: { code: 50034, status: 400, message: 'You can only bulk delete messages that are under 14 days old.' },
 } as const;
 
 export type ErrorKey = keyof typeof ErrorCodes;

@@ -13,11 +13,37 @@ const EVENT_INTENT: Record<string, number> = {
   GUILD_MEMBER_ADD: GatewayIntentBits.GuildMembers,
   GUILD_MEMBER_UPDATE: GatewayIntentBits.GuildMembers,
   GUILD_MEMBER_REMOVE: GatewayIntentBits.GuildMembers,
+  GUILD_BAN_ADD: GatewayIntentBits.GuildModeration,
+  GUILD_BAN_REMOVE: GatewayIntentBits.GuildModeration,
   MESSAGE_CREATE: GatewayIntentBits.GuildMessages,
   MESSAGE_UPDATE: GatewayIntentBits.GuildMessages,
   MESSAGE_DELETE: GatewayIntentBits.GuildMessages,
   MESSAGE_DELETE_BULK: GatewayIntentBits.GuildMessages,
   TYPING_START: GatewayIntentBits.GuildMessageTyping,
+  CHANNEL_PINS_UPDATE: GatewayIntentBits.Guilds,
+  INVITE_CREATE: GatewayIntentBits.GuildInvites,
+  INVITE_DELETE: GatewayIntentBits.GuildInvites,
+  MESSAGE_REACTION_ADD: GatewayIntentBits.GuildMessageReactions,
+  MESSAGE_REACTION_REMOVE: GatewayIntentBits.GuildMessageReactions,
+  MESSAGE_REACTION_REMOVE_ALL: GatewayIntentBits.GuildMessageReactions,
+  MESSAGE_REACTION_REMOVE_EMOJI: GatewayIntentBits.GuildMessageReactions,
+};
+
+/**
+ * The same events outside a guild (a payload without `guild_id`): DMs need the DM intents, and a
+ * DM's CHANNEL_CREATE needs none (null).
+ */
+const DM_EVENT_INTENT: Record<string, number | null> = {
+  CHANNEL_CREATE: null,
+  CHANNEL_PINS_UPDATE: GatewayIntentBits.DirectMessages,
+  MESSAGE_CREATE: GatewayIntentBits.DirectMessages,
+  MESSAGE_UPDATE: GatewayIntentBits.DirectMessages,
+  MESSAGE_DELETE: GatewayIntentBits.DirectMessages,
+  MESSAGE_REACTION_ADD: GatewayIntentBits.DirectMessageReactions,
+  MESSAGE_REACTION_REMOVE: GatewayIntentBits.DirectMessageReactions,
+  MESSAGE_REACTION_REMOVE_ALL: GatewayIntentBits.DirectMessageReactions,
+  MESSAGE_REACTION_REMOVE_EMOJI: GatewayIntentBits.DirectMessageReactions,
+  TYPING_START: GatewayIntentBits.DirectMessageTyping,
 };
 
 /** Every intent bit Discord defines; others are invalid (4013). */
@@ -25,9 +51,16 @@ export const KNOWN_INTENTS = Object.values(GatewayIntentBits)
   .filter((v): v is number => typeof v === 'number')
   .reduce((a, b) => a | b, 0);
 
-/** Whether a session with `intents` receives event `t`. Sessions without intents (user clients) get everything. */
-export function wants(intents: number | undefined, t: string): boolean {
+/**
+ * Whether a session with `intents` receives event `t` with payload `d` (a payload without
+ * `guild_id` is a DM event). Sessions without intents (user clients) get everything.
+ */
+export function wants(intents: number | undefined, t: string, d?: unknown): boolean {
   if (intents === undefined) return true;
-  const bit = EVENT_INTENT[t];
-  return bit === undefined || (intents & (1 << bit)) !== 0;
+  let bit: number | null | undefined = EVENT_INTENT[t];
+  const dm = DM_EVENT_INTENT[t];
+  if (dm !== undefined && typeof d === 'object' && d !== null && !('guild_id' in d)) bit = dm;
+  if (bit === null) return true;
+  // GatewayIntentBits holds flag values (1 << n), not bit numbers.
+  return bit === undefined || (intents & bit) !== 0;
 }

@@ -169,7 +169,7 @@ export class GatewaySession {
     const me = this.ctx!.userId;
     switch (event.kind) {
       case 'dispatch':
-        if (!wants(this.intents, event.t)) return;
+        if (!wants(this.intents, event.t, event.d)) return;
         this.seq += 1;
         this.send(dispatchFrame(event.t, this.seq, event));
         if (event.t === 'GUILD_DELETE') this.subscriber?.remove(guildKey((event.d as { id: string }).id));

@@ -9,6 +9,7 @@ import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapChannel, mapGuild } from '../mappers/index.js';
+import { mapDmChannel } from '../mappers/social.js';
 import { DEFAULT_EVERYONE_PERMISSIONS } from '../permissions.js';
 import { viewableChannels } from '../visibility.js';
 
@@ -155,7 +156,9 @@ export class GuildService {
   }
 
   async getChannel(ctx: AuthContext, channelId: string): Promise<APIChannel> {
-    const { channel } = await this.access.channel(ctx, channelId);
+    const access = await this.access.anyChannel(ctx, channelId);
+    if (access.dm) return mapDmChannel(channelId, access.dm.recipients, access.dm.last_message_id, ctx.userId) as APIChannel;
+    const { channel } = access;
     const last = channel.guild_id ? (await this.guilds.lastMessageIds(channel.guild_id)).get(channelId) : undefined;
     return mapChannel(channel, last ?? null);
   }

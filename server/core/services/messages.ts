@@ -1,14 +1,15 @@
 import { ChannelType, MessageType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { MessageRepository, MessageWithAuthor } from '../../db/repositories/messages.js';
+import type { ReactionRepository } from '../../db/repositories/reactions.js';
 import type { UserRepository } from '../../db/repositories/users.js';
 import type { EventBus } from '../../events/bus.js';
-import { guildKey } from '../../events/bus.js';
-import type { AccessService, ChannelAccess } from '../access.js';
+import { channelRouting, type AccessService, type AnyChannelAccess } from '../access.js';
 import type { AuthContext } from '../context.js';
 import { FieldErrors, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapMessage, mapPartialMember } from '../mappers/index.js';
+import { mapReactions } from '../mappers/social.js';
 import { has } from '../permissions.js';
 
 const TEXT_TYPES = new Set<number>([
@@ -19,6 +20,7 @@ const TEXT_TYPES = new Set<number>([
   ChannelType.PublicThread,
   ChannelType.PrivateThread,
   ChannelType.AnnouncementThread,
+  ChannelType.DM,
 ]);
 
 const USER_MENTION = /<@!?(\d{17,20})>/g;
@@ -53,10 +55,11 @@ export class MessageService {
     private readonly access: AccessService,
     private readonly bus: EventBus,
     private readonly ids: SnowflakeGenerator,
+    private readonly reactions?: ReactionRepository,
   ) {}
 
   async create(ctx: AuthContext, channelId: string, input: MessageInput): Promise<APIMessage> {
-    const access = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.SendMessages);
+    const access = await this.access.requireAnyChannelPermission(ctx, channelId, PermissionFlagsBits.SendMessages);
     const { channel, guildId } = access;
     if (!TEXT_TYPES.has(channel.type)) throw new HttpError('NON_TEXT_CHANNEL');
     const content = input.content ?? '';
@@ -73,7 +76,7 @@ export class MessageService {
         }
       } else {
         referenced = mapMessage(target, { author: target.author });
-        reference = { type: 0, message_id: target.id, channel_id: channelId, guild_id: guildId };
+        reference = { type: 0, message_id: target.id, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) };
       }
     }
     const mentions = await this.resolveMentions(content, guildId, access, input.allowed_mentions);
@@ -95,37 +98,46 @@ export class MessageService {
     });
     if (!row.author) throw new HttpError('UNKNOWN_USER');
     const message = mapMessage(row, { author: row.author, mentionUsers: mentions.users, ...(referenced !== undefined ? { referenced } : {}) });
-    const member = mapPartialMember({
-      nick: channel.member_nick,
-      roles: channel.member_roles ?? [],
-      joined_at: channel.member_joined_at ?? new Date(),
-      deaf: false,
-      mute: false,
-      flags: 0,
-      communication_disabled_until: null,
-    });
-    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_CREATE', d: { ...message, guild_id: guildId, member }, keys: [guildKey(guildId)] });
+    const { keys, guild } = channelRouting(access);
+    const member = guildId
+      ? {
+          member: mapPartialMember({
+            nick: channel.member_nick,
+            roles: channel.member_roles ?? [],
+            joined_at: channel.member_joined_at ?? new Date(),
+            deaf: false,
+            mute: false,
+            flags: 0,
+            communication_disabled_until: null,
+          }),
+        }
+      : {};
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_CREATE', d: { ...message, ...guild, ...member }, keys });
     return message;
   }
 
   async get(ctx: AuthContext, channelId: string, messageId: string): Promise<APIMessage> {
-    await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ReadMessageHistory);
+    await this.access.requireAnyChannelPermission(ctx, channelId, PermissionFlagsBits.ReadMessageHistory);
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
-    return this.toPayload(row);
+    const [message] = await this.withReactions([await this.toPayload(row)], ctx.userId);
+    return message!;
   }
 
   async list(ctx: AuthContext, channelId: string, query: HistoryQuery): Promise<APIMessage[]> {
-    const { permissions } = await this.access.channel(ctx, channelId);
+    const { permissions } = await this.access.anyChannel(ctx, channelId);
     if (!has(permissions, PermissionFlagsBits.ReadMessageHistory)) return [];
     const rows = await this.messages.list(channelId, query);
     const mentioned = await this.users.findByIds([...new Set(rows.flatMap((r) => r.mentions))]);
     const byId = new Map(mentioned.map((u) => [u.id, u]));
-    return rows.map((r) => mapMessage(r, { author: r.author, mentionUsers: r.mentions.flatMap((id) => byId.get(id) ?? []) }));
+    return this.withReactions(
+      rows.map((r) => mapMessage(r, { author: r.author, mentionUsers: r.mentions.flatMap((id) => byId.get(id) ?? []) })),
+      ctx.userId,
+    );
   }
 
   async edit(ctx: AuthContext, channelId: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags'>): Promise<APIMessage> {
-    const access = await this.access.channel(ctx, channelId);
+    const access = await this.access.anyChannel(ctx, channelId);
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
     const own = row.author_id === ctx.userId;
@@ -148,17 +160,30 @@ export class MessageService {
     const updated = await this.messages.find(channelId, messageId);
     if (!updated) throw new HttpError('UNKNOWN_MESSAGE');
     const payload = await this.toPayload(updated);
-    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_UPDATE', d: { ...payload, guild_id: access.guildId }, keys: [guildKey(access.guildId)] });
+    const { keys, guild } = channelRouting(access);
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_UPDATE', d: { ...payload, ...guild }, keys });
     return payload;
   }
 
   async delete(ctx: AuthContext, channelId: string, messageId: string): Promise<void> {
-    const access = await this.access.channel(ctx, channelId);
+    const access = await this.access.anyChannel(ctx, channelId);
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
     if (row.author_id !== ctx.userId && !has(access.permissions, PermissionFlagsBits.ManageMessages)) throw new HttpError('MISSING_PERMISSIONS');
     if (!(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
-    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: access.guildId }, keys: [guildKey(access.guildId)] });
+    const { keys, guild } = channelRouting(access);
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, ...guild }, keys });
+  }
+
+  /** Adds `reactions` (as `userId` sees them) to the messages that have any. */
+  private async withReactions(messages: APIMessage[], userId: string): Promise<APIMessage[]> {
+    if (!this.reactions || messages.length === 0) return messages;
+    const rows = await this.reactions.summaries(messages.map((m) => m.id), userId);
+    for (const m of messages) {
+      const mine = rows.filter((r) => r.message_id === m.id);
+      if (mine.length) m.reactions = mapReactions(mine);
+    }
+    return messages;
   }
 
   private async toPayload(row: MessageWithAuthor): Promise<APIMessage> {
@@ -167,7 +192,7 @@ export class MessageService {
   }
 
   /** Users and roles mentioned in content that the allowed_mentions rules let through. */
-  private async resolveMentions(content: string, guildId: string, access: ChannelAccess, allowed: MessageInput['allowed_mentions']) {
+  private async resolveMentions(content: string, guildId: string | null, access: AnyChannelAccess, allowed: MessageInput['allowed_mentions']) {
     const parse = allowed?.parse ?? ['users', 'roles', 'everyone'];
     const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].filter(
       (id) => parse.includes('users') || (allowed?.users ?? []).includes(id),
@@ -178,7 +203,7 @@ export class MessageService {
     const everyone =
       parse.includes('everyone') && /@(everyone|here)/.test(content) && has(access.permissions, PermissionFlagsBits.MentionEveryone);
     const users = userIds.length ? (await this.users.findByIds(userIds.slice(0, 100))) : [];
-    const roles = roleIds.length ? (await this.guilds.rolesOf(guildId)).filter((r) => roleIds.includes(r.id)).map((r) => r.id) : [];
+    const roles = roleIds.length && guildId ? (await this.guilds.rolesOf(guildId)).filter((r) => roleIds.includes(r.id)).map((r) => r.id) : [];
     return { users, roles, everyone };
   }
 }

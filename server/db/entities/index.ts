@@ -109,6 +109,8 @@ export interface MessageRow {
   flags: number;
   nonce: string | null;
   pinned: boolean;
+  /** When it was pinned (null when not pinned). */
+  pinned_at: Date | null;
   edited_at: Date | null;
   message_reference: unknown;
 }

@@ -52,6 +52,12 @@ export class MessageRepository {
     return rows.length > 0;
   }
 
+  /** Deletes the listed messages of a channel; returns the ids that existed. */
+  async deleteMany(channelId: string, ids: readonly string[]): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>('DELETE FROM messages WHERE channel_id = $1 AND id = ANY($2::bigint[]) RETURNING id', [channelId, ids]);
+    return rows.map((r) => r.id);
+  }
+
   /** History, newest first, as Discord returns it. */
   async list(channelId: string, q: { before?: string; after?: string; around?: string; limit: number }): Promise<MessageWithAuthor[]> {
     const base = `SELECT ${WITH_AUTHOR} FROM messages m JOIN users u ON u.id = m.author_id WHERE m.channel_id = $1`;

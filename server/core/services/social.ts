@@ -1,0 +1,45 @@
+import type { Database } from '../../db/database.js';
+import type { DmRepository } from '../../db/repositories/dms.js';
+import type { GuildRepository } from '../../db/repositories/guilds.js';
+import { InviteRepository } from '../../db/repositories/invites.js';
+import { MessageRepository } from '../../db/repositories/messages.js';
+import { PinRepository } from '../../db/repositories/pins.js';
+import { ReactionRepository } from '../../db/repositories/reactions.js';
+import type { UserRepository } from '../../db/repositories/users.js';
+import type { EventBus } from '../../events/bus.js';
+import type { AccessService } from '../access.js';
+import type { SnowflakeGenerator } from '../ids/snowflake.js';
+import { ChannelToolsService } from './channel-tools.js';
+import { DmService } from './dms.js';
+import { InviteService } from './invites.js';
+import { PinService } from './pins.js';
+import { ReactionService } from './reactions.js';
+
+/** Invites, reactions, pins, DMs, typing and bulk deletion (issue 4, part 3). */
+export interface SocialServices {
+  invites: InviteService;
+  reactions: ReactionService;
+  pins: PinService;
+  dms: DmService;
+  channelTools: ChannelToolsService;
+}
+
+export function createSocialServices(deps: {
+  db: Database;
+  bus: EventBus;
+  ids: SnowflakeGenerator;
+  access: AccessService;
+  guildRepo: GuildRepository;
+  userRepo: UserRepository;
+  dmRepo: DmRepository;
+}): SocialServices {
+  const { db, bus, ids, access, guildRepo, userRepo, dmRepo } = deps;
+  const messageRepo = new MessageRepository(db);
+  return {
+    invites: new InviteService(db, new InviteRepository(db), guildRepo, access, bus),
+    reactions: new ReactionService(new ReactionRepository(db), messageRepo, guildRepo, access, bus),
+    pins: new PinService(new PinRepository(db), messageRepo, userRepo, access, bus),
+    dms: new DmService(db, dmRepo, userRepo, bus, ids),
+    channelTools: new ChannelToolsService(messageRepo, guildRepo, access, bus),
+  };
+}
