@@ -3,24 +3,8 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { Client, type DiscordAPIError, Events, GatewayIntentBits, PermissionFlagsBits as P, type GuildBan, type GuildMember, type PartialGuildMember, type Role } from 'discord.js';
 import { GatewayClient } from '../helpers/gateway.js';
+import { waitFor } from '../helpers/discordjs.js';
 import { startTestNode } from '../helpers/node.js';
-
-/** Resolves with the first event `name` whose arguments pass `filter`, or rejects after `ms`. */
-function waitFor<T extends unknown[]>(client: Client, name: string, filter: (...args: T) => boolean, ms = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off(name, listener);
-      reject(new Error(`timed out waiting for ${name}`));
-    }, ms);
-    const listener = (...args: unknown[]) => {
-      if (!filter(...(args as T))) return;
-      clearTimeout(timer);
-      client.off(name, listener);
-      resolve(args as T);
-    };
-    client.on(name, listener);
-  });
-}
 
 const MOD_PERMISSIONS = P.ManageRoles | P.KickMembers | P.BanMembers | P.ModerateMembers | P.ManageNicknames | P.ChangeNickname | P.ViewChannel | P.SendMessages | P.ReadMessageHistory;
 

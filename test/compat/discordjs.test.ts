@@ -2,24 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import { ChannelType, Client, EmbedBuilder, Events, GatewayIntentBits, type Message, type TextChannel } from 'discord.js';
+import { waitFor } from '../helpers/discordjs.js';
 import { startTestNode } from '../helpers/node.js';
-
-/** Resolves with the first event `name` whose arguments pass `filter`, or rejects after `ms`. */
-function waitFor<T extends unknown[]>(client: Client, name: string, filter: (...args: T) => boolean, ms = 10_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off(name, listener);
-      reject(new Error(`timed out waiting for ${name}`));
-    }, ms);
-    const listener = (...args: unknown[]) => {
-      if (!filter(...(args as T))) return;
-      clearTimeout(timer);
-      client.off(name, listener);
-      resolve(args as T);
-    };
-    client.on(name, listener);
-  });
-}
 
 test('an unmodified discord.js 14 bot logs in, sees its guild, reads, replies with an embed, edits and deletes', async (t) => {
   const { base, api, defer } = await startTestNode(t);
