@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { DmRepository } from '../db/repositories/dms.js';
+import { BanRepository } from '../db/repositories/bans.js';
 import { GuildRepository } from '../db/repositories/guilds.js';
 import { GuildSnapshotRepository } from '../db/repositories/guild-snapshots.js';
 import { MessageRepository } from '../db/repositories/messages.js';
@@ -47,7 +48,7 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
   const access = new AccessService(guildRepo, accessCache, dmRepo);
   const auth = await AuthService.create({ users: userRepo, settings: settingsRepo, bus, ids });
   const guilds = new GuildService(db, guildRepo, access, bus, ids);
-  const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, access, auth, bus, ids);
+  const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, new BanRepository(db), access, auth, bus, ids);
   return {
     bus,
     ids,

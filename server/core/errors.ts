@@ -19,7 +19,6 @@ export const ErrorCodes = {
   MAX_GUILDS: { code: 30001, status: 400, message: 'Maximum number of guilds reached (100)' },
   MAX_CHANNELS: { code: 30013, status: 400, message: 'Maximum number of guild channels reached (500)' },
   ENTITY_TOO_LARGE: { code: 40005, status: 413, message: 'Request entity too large' },
-  ALREADY_MEMBER: { code: 40007, status: 400, message: 'Already a member of this guild' },
   MISSING_ACCESS: { code: 50001, status: 403, message: 'Missing Access' },
   CANNOT_EDIT_OTHERS_MESSAGE: { code: 50005, status: 403, message: 'Cannot edit a message authored by another user' },
   EMPTY_MESSAGE: { code: 50006, status: 400, message: 'Cannot send an empty message' },

@@ -237,3 +237,15 @@ test('members: list with limit and after, search by name prefix, get', async (t)
   const got = await as.plain('GET', `${g}/members/${owner.id}`);
   assert.equal(got.body.nick, 'Boss');
 });
+
+test('a banned bot cannot be authorised into the guild again', async (t) => {
+  const { api } = await startTestNode(t);
+  const owner = await api.register('banowner');
+  const guild = await api.createGuild(owner.token);
+  const bot = await api.createBot(owner.token, guild.id, 'Banned');
+  assert.equal((await api.request('PUT', `/guilds/${guild.id}/bans/${bot.botId}`, { token: owner.token, body: {} })).status, 204);
+  const again = await api.request('POST', `/oauth2/authorize?client_id=${bot.appId}&scope=bot`, { token: owner.token, body: { authorize: true, guild_id: guild.id } });
+  assert.equal(again.status, 403);
+  assert.equal(again.body.code, 40007);
+  assert.equal((await api.request('GET', `/guilds/${guild.id}/members/${bot.botId}`, { token: owner.token })).status, 404);
+});

@@ -2,6 +2,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import type { ApplicationRow, UserRow } from '../../db/entities/index.js';
+import type { BanRepository } from '../../db/repositories/bans.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { ApplicationRepository, UserRepository } from '../../db/repositories/users.js';
 import type { EventBus } from '../../events/bus.js';
@@ -36,12 +37,16 @@ function mapApplication(app: ApplicationRow, owner: UserRow, bot?: UserRow) {
   };
 }
 
+/** Rolls back an authorisation whose bot is already in the guild (answered as success). */
+class AlreadyMember extends Error {}
+
 export class ApplicationService {
   constructor(
     private readonly db: Database,
     private readonly apps: ApplicationRepository,
     private readonly users: UserRepository,
     private readonly guilds: GuildRepository,
+    private readonly bans: BanRepository,
     private readonly access: AccessService,
     private readonly auth: AuthService,
     private readonly bus: EventBus,
@@ -123,6 +128,7 @@ export class ApplicationService {
     await this.access.requireGuildPermission(ctx, input.guildId, PermissionFlagsBits.ManageGuild);
     if (!input.authorize) return { location: `${publicUrl}/oauth2/authorized?error=access_denied` };
     const botId = app.bot_user_id;
+    if (await this.bans.isBanned(input.guildId, botId)) throw new HttpError('USER_BANNED_FROM_GUILD');
     const permissions = input.permissions & ALL_PERMISSIONS;
     const joined = await this.db.transaction(async (tx) => {
       const roles: string[] = [];
@@ -132,10 +138,10 @@ export class ApplicationService {
         roles.push(role.id);
       }
       const member = await this.guilds.insertMember(input.guildId, botId, roles, tx);
-      if (!member) throw new HttpError('ALREADY_MEMBER', { message: 'The bot is already in this guild' });
+      if (!member) throw new AlreadyMember();
       return { role };
     }).catch((err: unknown) => {
-      if (err instanceof HttpError && err.code === 40007) return undefined;
+      if (err instanceof AlreadyMember) return undefined;
       throw err;
     });
     if (joined) {

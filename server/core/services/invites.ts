@@ -2,6 +2,7 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 import { randomInt } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
+import type { BanRepository } from '../../db/repositories/bans.js';
 import type { InviteDetails, InviteRepository } from '../../db/repositories/invites.js';
 import type { EventBus } from '../../events/bus.js';
 import { guildKey, userKey } from '../../events/bus.js';
@@ -37,6 +38,7 @@ export class InviteService {
   constructor(
     private readonly db: Database,
     private readonly invites: InviteRepository,
+    private readonly bans: BanRepository,
     private readonly guilds: GuildRepository,
     private readonly access: AccessService,
     private readonly bus: EventBus,
@@ -110,7 +112,7 @@ export class InviteService {
     const invite = await this.find(code);
     const guildId = invite.guild_id;
     if (await this.guilds.findMember(guildId, ctx.userId)) return mapInvite(invite);
-    if (await this.invites.isBanned(guildId, ctx.userId)) throw new HttpError('USER_BANNED_FROM_GUILD');
+    if (await this.bans.isBanned(guildId, ctx.userId)) throw new HttpError('USER_BANNED_FROM_GUILD');
     if ((await this.guilds.countOwnedOrJoined(ctx.userId)) >= MAX_GUILDS_PER_USER) throw new HttpError('MAX_GUILDS');
     const used = await this.db
       .transaction(async (tx) => {

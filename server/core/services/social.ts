@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.js';
+import { BanRepository } from '../../db/repositories/bans.js';
 import type { DmRepository } from '../../db/repositories/dms.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import { InviteRepository } from '../../db/repositories/invites.js';
@@ -36,7 +37,7 @@ export function createSocialServices(deps: {
   const { db, bus, ids, access, guildRepo, userRepo, dmRepo } = deps;
   const messageRepo = new MessageRepository(db);
   return {
-    invites: new InviteService(db, new InviteRepository(db), guildRepo, access, bus),
+    invites: new InviteService(db, new InviteRepository(db), new BanRepository(db), guildRepo, access, bus),
     reactions: new ReactionService(new ReactionRepository(db), messageRepo, guildRepo, access, bus),
     pins: new PinService(new PinRepository(db), messageRepo, userRepo, access, bus),
     dms: new DmService(db, dmRepo, userRepo, bus, ids),

@@ -77,11 +77,4 @@ export class InviteRepository {
     return rows[0];
   }
 
-  /** Whether `bans` (from the bans migration) lists the user; false while that table does not exist. */
-  async isBanned(guildId: string, userId: string): Promise<boolean> {
-    const [table] = await this.db.query<{ present: boolean }>(`SELECT to_regclass('bans') IS NOT NULL AS present`);
-    if (!table?.present) return false;
-    const rows = await this.db.query('SELECT 1 FROM bans WHERE guild_id = $1 AND user_id = $2', [guildId, userId]);
-    return rows.length > 0;
-  }
 }
