@@ -90,18 +90,43 @@ export class AccessService {
       return { channel, guildId: null, permissions: DM_PERMISSIONS, dm };
     }
     if (!channel.guild_id || !channel.is_member) throw new HttpError('MISSING_ACCESS');
-    const permissions = computeChannelPermissions(
+    const permissions = this.permissionsIn(channel, ctx.userId);
+    if (!has(permissions, PermissionFlagsBits.ViewChannel)) throw new HttpError('MISSING_ACCESS');
+    return { channel, guildId: channel.guild_id, permissions };
+  }
+
+  /**
+   * Whether a user may view a guild channel, from the cache alone: true/false when the cache
+   * knows, undefined when the database must be asked (then use `canView`). For the gateway's
+   * per-event filtering, where a database round trip per event and session is too much.
+   */
+  viewCached(userId: string, channelId: string): boolean | undefined {
+    const channel = this.cache?.get(channelId, userId);
+    if (!channel?.guild_id) return undefined;
+    return has(this.permissionsIn(channel, userId), PermissionFlagsBits.ViewChannel);
+  }
+
+  async canView(userId: string, channelId: string): Promise<boolean> {
+    try {
+      await this.channel({ userId, bot: false, tokenVersion: 0 }, channelId);
+      return true;
+    } catch (err) {
+      if (err instanceof HttpError) return false;
+      throw err;
+    }
+  }
+
+  private permissionsIn(channel: ChannelAccessRow, userId: string): bigint {
+    return computeChannelPermissions(
       {
-        guildId: channel.guild_id,
+        guildId: channel.guild_id!,
         ownerId: channel.owner_id ?? '',
-        userId: ctx.userId,
+        userId,
         memberRoleIds: channel.member_roles ?? [],
         roles: (channel.roles ?? []).map((r) => ({ id: r.id, permissions: BigInt(r.permissions) })),
       },
       channel.permission_overwrites.map(toOverwrite),
     );
-    if (!has(permissions, PermissionFlagsBits.ViewChannel)) throw new HttpError('MISSING_ACCESS');
-    return { channel, guildId: channel.guild_id, permissions };
   }
 
   async requireChannelPermission(ctx: AuthContext, channelId: string, flag: bigint): Promise<ChannelAccess> {

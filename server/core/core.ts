@@ -32,6 +32,8 @@ export interface Core extends ModerationServices, SocialServices {
   messages: MessageService;
   sessions: SessionService;
   adminSetup: AdminSetupService;
+  /** Permission checks; the gateway uses it to filter channel events per session. */
+  access: AccessService;
   close(): void;
 }
 
@@ -58,6 +60,7 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
     guilds,
     messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db)),
     sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications),
+    access,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     ...createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids }),
     ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),

@@ -9,6 +9,7 @@ import type { BusEvent, Subscriber } from '../events/bus.js';
 import { guildKey } from '../events/bus.js';
 import { dispatchFrame, frame, type ZlibStream } from './encoding/frames.js';
 import { wants } from './intents.js';
+import { channelOf } from './visibility.js';
 import { opcodeHandlers } from './opcodes/index.js';
 import { GatewayCloseError } from './close-error.js';
 
@@ -36,6 +37,8 @@ export class GatewaySession {
   private isClosed = false;
   private identifying = false;
   private pending: BusEvent[] | undefined;
+  private readonly queue: BusEvent[] = [];
+  private draining = false;
   private subscriber: Subscriber | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
 
@@ -166,27 +169,66 @@ export class GatewaySession {
       this.pending.push(event);
       return;
     }
+    this.queue.push(event);
+    if (!this.draining) this.drain();
+  }
+
+  /**
+   * Delivers queued events in order. A channel event whose visibility the permission cache
+   * cannot answer waits for the database; the events behind it wait too, so order is kept.
+   */
+  private drain(): void {
+    this.draining = true;
+    while (this.queue.length > 0 && !this.isClosed) {
+      const event = this.queue.shift()!;
+      const waiting = this.deliver(event);
+      if (waiting) {
+        waiting
+          .catch((err: unknown) => this.options.logger.error({ err }, 'gateway event delivery failed'))
+          .finally(() => this.drain());
+        return;
+      }
+    }
+    this.draining = false;
+  }
+
+  private deliver(event: BusEvent): Promise<void> | undefined {
     const me = this.ctx!.userId;
     switch (event.kind) {
-      case 'dispatch':
-        if (!wants(this.intents, event.t, event.d)) return;
-        this.seq += 1;
-        this.send(dispatchFrame(event.t, this.seq, event));
-        if (event.t === 'GUILD_DELETE') this.subscriber?.remove(guildKey((event.d as { id: string }).id));
-        return;
+      case 'dispatch': {
+        if (!wants(this.intents, event.t, event.d)) return undefined;
+        const channelId = channelOf(event.t, event.d);
+        if (channelId) {
+          const visible = this.core.access.viewCached(me, channelId);
+          if (visible === false) return undefined;
+          if (visible === undefined) {
+            return this.core.access.canView(me, channelId).then((ok) => {
+              if (ok && !this.isClosed) this.sendDispatch(event);
+            });
+          }
+        }
+        this.sendDispatch(event);
+        return undefined;
+      }
       case 'guild-join':
         if (event.userId === me) void this.joinGuild(event.guildId);
-        return;
+        return undefined;
       case 'guild-leave':
         if (event.userId === me && this.subscriber?.has(guildKey(event.guildId))) {
           this.subscriber.remove(guildKey(event.guildId));
           this.dispatch('GUILD_DELETE', { id: event.guildId });
         }
-        return;
+        return undefined;
       case 'user-invalidate':
         if (event.userId === me) void this.recheckToken();
-        return;
+        return undefined;
     }
+  }
+
+  private sendDispatch(event: BusEvent & { kind: 'dispatch' }): void {
+    this.seq += 1;
+    this.send(dispatchFrame(event.t, this.seq, event));
+    if (event.t === 'GUILD_DELETE') this.subscriber?.remove(guildKey((event.d as { id: string }).id));
   }
 
   private async joinGuild(guildId: string): Promise<void> {
