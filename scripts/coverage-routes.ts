@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     if (!base || !token) {
       dataDir = await mkdtemp(join(tmpdir(), 'hearth-coverage-'));
       await chmod(dataDir, 0o711);
-      node = await startNode(loadConfig({ env: {}, overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent' } }), { onProgress: () => undefined });
+      node = await startNode(loadConfig({ env: {}, overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', rateLimits: { enabled: false } } }), { onProgress: () => undefined });
       base = node.localUrl;
       const api = new Api(base);
       const owner = await api.register('coverage');
@@ -64,11 +64,18 @@ async function main(): Promise<void> {
     const ordered = [...ops.filter((o) => o.method !== 'DELETE'), ...ops.filter((o) => o.method === 'DELETE')];
     const results = new Map<string, { present: number; total: number; missing: string[] }>();
     for (const op of ordered) {
-      const res = await fetch(`${base}/api/v10${fill(op.path)}`, {
-        method: op.method,
-        headers: { authorization: `Bot ${token}`, ...(op.method === 'GET' || op.method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
-        body: op.method === 'GET' || op.method === 'DELETE' ? undefined : '{}',
-      });
+      const call = () =>
+        fetch(`${base}/api/v10${fill(op.path)}`, {
+          method: op.method,
+          headers: { authorization: `Bot ${token}`, ...(op.method === 'GET' || op.method === 'DELETE' ? {} : { 'content-type': 'application/json' }) },
+          body: op.method === 'GET' || op.method === 'DELETE' ? undefined : '{}',
+        });
+      let res = await call();
+      // A 429 says nothing about the route: wait as told and ask again.
+      for (let tries = 0; res.status === 429 && tries < 5; tries++) {
+        await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? '1') * 1000 + 20));
+        res = await call();
+      }
       const body = (await res.json().catch(() => ({}))) as { code?: number };
       const present = !((res.status === 404 || res.status === 405) && body.code === 0);
       const key = area(op.path);

@@ -7,6 +7,12 @@ import { toDiscordError } from './validation.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
+/**
+ * Returned by a handler that finds the request is not its own (e.g. an interaction token on
+ * `/webhooks/{id}/{token}`): the next route registered for the same path handles it.
+ */
+export const NEXT_ROUTE: unique symbol = Symbol('next route');
+
 export interface RouteInput<B, Q, A extends boolean> {
   ctx: A extends true ? AuthContext : undefined;
   params: Record<string, string>;
@@ -91,6 +97,7 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
         query = parsed.data;
       }
       const result = await def.handler({ ctx, params, body, query, req } as RouteInput<z.output<B>, z.output<Q>, A>);
+      if (result === NEXT_ROUTE) return next();
       if (result === undefined) res.status(204).end();
       else res.status(def.status ?? 200).json(result);
     })().catch(next);
