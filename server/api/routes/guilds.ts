@@ -96,4 +96,21 @@ export function channelRoutes(router: Router, { core }: RouteDeps): void {
   });
 
   route(router, core.auth, { method: 'delete', path: '/channels/:channelId', handler: ({ ctx, params }) => guilds.deleteChannel(ctx, params.channelId!) });
+
+  route(router, core.auth, {
+    method: 'put',
+    path: '/channels/:channelId/permissions/:overwriteId',
+    body: overwrite.omit({ id: true }),
+    handler: async ({ ctx, params, body }) => {
+      await guilds.putOverwrite(ctx, params.channelId!, { id: params.overwriteId!, type: body.type, allow: body.allow, deny: body.deny });
+    },
+  });
+
+  route(router, core.auth, {
+    method: 'delete',
+    path: '/channels/:channelId/permissions/:overwriteId',
+    handler: async ({ ctx, params }) => {
+      await guilds.deleteOverwrite(ctx, params.channelId!, params.overwriteId!);
+    },
+  });
 }

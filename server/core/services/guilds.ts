@@ -186,6 +186,26 @@ export class GuildService {
     return payload;
   }
 
+  /** `PUT /channels/{c}/permissions/{id}`: sets one overwrite (MANAGE_ROLES, as Discord). */
+  async putOverwrite(ctx: AuthContext, channelId: string, overwrite: OverwriteRow): Promise<void> {
+    const { channel, guildId } = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ManageRoles);
+    const rest = channel.permission_overwrites.filter((o) => o.id !== overwrite.id);
+    await this.saveOverwrites(channelId, guildId, [...rest, overwrite]);
+  }
+
+  /** `DELETE /channels/{c}/permissions/{id}`: removes one overwrite; absent is not an error. */
+  async deleteOverwrite(ctx: AuthContext, channelId: string, overwriteId: string): Promise<void> {
+    const { channel, guildId } = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ManageRoles);
+    const rest = channel.permission_overwrites.filter((o) => o.id !== overwriteId);
+    if (rest.length !== channel.permission_overwrites.length) await this.saveOverwrites(channelId, guildId, rest);
+  }
+
+  private async saveOverwrites(channelId: string, guildId: string, overwrites: OverwriteRow[]): Promise<void> {
+    const row = await this.guilds.updateChannel(channelId, { permission_overwrites: overwrites });
+    if (!row) throw new HttpError('UNKNOWN_CHANNEL');
+    await this.bus.publish({ kind: 'dispatch', t: 'CHANNEL_UPDATE', d: mapChannel(row), keys: [guildKey(guildId)] });
+  }
+
   async deleteChannel(ctx: AuthContext, channelId: string): Promise<APIChannel> {
     const { channel, guildId } = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ManageChannels);
     await this.guilds.deleteChannel(channelId);
