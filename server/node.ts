@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { createApiApp } from './api/app.js';
+import { apiRoutes, createApiApp } from './api/app.js';
 import { RateLimiter } from './api/middleware/rate-limit.js';
 import { createCdnApp } from './cdn/app.js';
 import type { HearthConfig } from './config/schema.js';
@@ -37,6 +37,8 @@ export interface NodeHandle {
   /** The one-time link that creates the first admin; undefined once an admin exists. */
   readonly setupLink: string | undefined;
   readonly core: Core;
+  /** The Discord REST routes this node serves (`METHOD /path`, Express syntax). */
+  readonly routes: readonly { method: string; path: string; auth: boolean }[];
   status(): NodeStatus;
   stop(): Promise<void>;
 }
@@ -114,7 +116,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const root = express();
     root.disable('x-powered-by');
     root.use('/cdn', createCdnApp({ storage: new DiskStorage(join(config.dataDir, 'cdn')) }));
-    root.use(createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, rateLimiter }));
+    const apiApp = createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, rateLimiter });
+    root.use(apiApp);
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
     server.on('request', root);
 
@@ -133,6 +136,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       port,
       setupLink,
       core,
+      routes: apiRoutes(apiApp),
       status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice }),
       stop: () => (stopping ??= stopAll()),
     };

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import { HttpError } from '../core/errors.js';
 import { errorHandler } from './middleware/error-handler.js';
+import { routeTable, type RouteSummary } from './middleware/route.js';
 import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -42,6 +43,11 @@ function decodeAt(req: Request, _res: Response, next: NextFunction): void {
   next();
 }
 
+/** The Discord routes an API app serves (set by `createApiApp`). */
+export function apiRoutes(app: express.Express): RouteSummary[] {
+  return app.locals.routes as RouteSummary[];
+}
+
 /** `/api/v10/x` → `/x`; versions other than 9 and 10 get 50041. Unversioned `/api/x` is served too. */
 function stripVersion(req: Request, _res: Response, next: NextFunction): void {
   const m = /^\/v(\d+)(?=\/|\?|$)/.exec(req.url);
@@ -76,5 +82,6 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use('/api', stripVersion, rateLimit(deps.core.auth, deps.rateLimiter), json, api);
   app.use('/admin', json, admin);
   app.use(errorHandler(deps.logger));
+  app.locals.routes = routeTable(api);
   return app;
 }

@@ -33,6 +33,21 @@ export interface RouteDef<B extends z.ZodType, Q extends z.ZodType, A extends bo
   handler: (input: RouteInput<z.output<B>, z.output<Q>, A>) => Promise<unknown>;
 }
 
+/** One declared route, as `routeTable` lists it. */
+export interface RouteSummary {
+  method: string;
+  path: string;
+  auth: boolean;
+}
+
+/** The routes declared on each router, in declaration order. */
+const tables = new WeakMap<Router, RouteSummary[]>();
+
+/** Every route declared with `route()` on a router: for tests, docs and coverage reports. */
+export function routeTable(router: Router): RouteSummary[] {
+  return [...(tables.get(router) ?? [])];
+}
+
 /** Reads `Authorization`: `Bot <token>` for bots, the bare token for users (as Discord). */
 export async function authenticate(auth: AuthService, header: string | undefined): Promise<AuthContext> {
   if (!header) throw new HttpError('UNAUTHORIZED');
@@ -78,6 +93,9 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
   auth: AuthService,
   def: RouteDef<B, Q, A>,
 ): void {
+  let table = tables.get(router);
+  if (!table) tables.set(router, (table = []));
+  table.push({ method: def.method.toUpperCase(), path: def.path, auth: def.auth !== false });
   router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
     void (async () => {
       const params = req.params as Record<string, string>;
