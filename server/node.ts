@@ -92,7 +92,10 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // Phase 2: bus and core.
     const bus = new LocalBus((err) => logger.error({ err }, 'event listener failed'));
     cleanups.push(() => bus.close());
-    const core = await createCore({ db, bus });
+    // The public URL is known once the server listens; attachment URLs read it then.
+    const urls = { public: '' };
+    const storage = new DiskStorage(join(config.dataDir, 'cdn'));
+    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public });
     cleanups.push(() => core.close());
 
     // Phase 3: HTTP surfaces on one port.
@@ -110,13 +113,14 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const localUrl = `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${port}`;
     const publicUrl = config.publicUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
     const gatewayUrl = `${publicUrl.replace(/^http/, 'ws')}/gateway`;
+    urls.public = publicUrl;
 
     const rateLimiter = new RateLimiter(config.rateLimits);
     cleanups.push(() => rateLimiter.close());
     const root = express();
     root.disable('x-powered-by');
-    root.use('/cdn', createCdnApp({ storage: new DiskStorage(join(config.dataDir, 'cdn')) }));
-    const apiApp = createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, rateLimiter });
+    root.use('/cdn', createCdnApp({ storage, attachments: core.attachments }));
+    const apiApp = createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, maxUploadBytes: config.maxUploadBytes, rateLimiter });
     root.use(apiApp);
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
     server.on('request', root);

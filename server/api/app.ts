@@ -10,13 +10,16 @@ import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
 import { banRoutes } from './routes/bans.js';
 import type { RouteDeps } from './routes/deps.js';
+import { commandRoutes } from './routes/commands.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { channelRoutes, guildRoutes } from './routes/guilds.js';
+import { interactionRoutes } from './routes/interactions.js';
 import { memberRoutes } from './routes/members.js';
 import { messageRoutes } from './routes/messages.js';
 import { roleRoutes } from './routes/roles.js';
 import { socialRoutes } from './routes/social.js';
 import { userRoutes } from './routes/users.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface ApiDeps {
   core: Core;
@@ -24,6 +27,8 @@ export interface ApiDeps {
   publicUrl: string;
   gatewayUrl: string;
   maxJsonBodyBytes: number;
+  /** Largest uploaded file, in bytes; 25 MiB when absent. */
+  maxUploadBytes?: number;
   /** Owned by the caller, which closes it. */
   rateLimiter: RateLimiter;
 }
@@ -65,10 +70,16 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const routeDeps: RouteDeps = { core: deps.core, publicUrl: deps.publicUrl, gatewayUrl: deps.gatewayUrl };
+  const routeDeps: RouteDeps = {
+    core: deps.core,
+    publicUrl: deps.publicUrl,
+    gatewayUrl: deps.gatewayUrl,
+    maxUploadBytes: deps.maxUploadBytes ?? 25 * 1024 * 1024,
+    maxJsonBodyBytes: deps.maxJsonBodyBytes,
+  };
 
   const api = express.Router({ caseSensitive: true });
-  for (const register of [authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, socialRoutes, messageRoutes, roleRoutes, memberRoutes, banRoutes]) {
+  for (const register of [authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, socialRoutes, messageRoutes, roleRoutes, memberRoutes, banRoutes, commandRoutes, interactionRoutes, webhookRoutes]) {
     register(api, routeDeps);
   }
   api.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));

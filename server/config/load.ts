@@ -17,6 +17,7 @@ export const configDefaults = (env: NodeJS.ProcessEnv = process.env): HearthConf
   embeddedPostgresPort: 0,
   logLevel: 'info',
   maxJsonBodyBytes: 8 * 1024 * 1024,
+  maxUploadBytes: 25 * 1024 * 1024,
   gateway: { heartbeatIntervalMs: 41_250 },
   rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
 });
@@ -30,6 +31,7 @@ const ENV_KEYS: Record<string, { key: keyof HearthConfig; type: 'string' | 'int'
   HEARTH_DATABASE_URL: { key: 'databaseUrl', type: 'string' },
   HEARTH_EMBEDDED_PG_PORT: { key: 'embeddedPostgresPort', type: 'int' },
   HEARTH_LOG_LEVEL: { key: 'logLevel', type: 'string' },
+  HEARTH_MAX_UPLOAD_BYTES: { key: 'maxUploadBytes', type: 'int' },
 };
 
 

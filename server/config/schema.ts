@@ -26,6 +26,8 @@ export const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     /** Largest accepted JSON request body, in bytes. */
     maxJsonBodyBytes: z.number().int().min(1024).max(100 * 1024 * 1024),
+    /** Largest accepted uploaded file (message attachments), in bytes. Past it: 413 with code 40005. */
+    maxUploadBytes: z.number().int().min(1).max(1024 * 1024 * 1024),
     gateway: z.object({
       heartbeatIntervalMs: z.number().int().min(1000).max(600_000),
     }),

@@ -3,4 +3,6 @@ export interface AuthContext {
   userId: string;
   bot: boolean;
   tokenVersion: number;
+  /** `X-Audit-Log-Reason` of the request, kept with the audit log entries it causes. */
+  auditLogReason?: string | undefined;
 }

@@ -8,7 +8,9 @@ import { MessageRepository } from '../db/repositories/messages.js';
 import { ReactionRepository } from '../db/repositories/reactions.js';
 import { ApplicationRepository, SettingsRepository, UserRepository } from '../db/repositories/users.js';
 import type { EventBus } from '../events/bus.js';
+import { AuditLogRepository } from '../db/repositories/audit-log.js';
 import { AccessService } from './access.js';
+import { AuditLogService } from './services/audit-log.js';
 import { ChannelAccessCache } from './access-cache.js';
 import { SnowflakeGenerator } from './ids/snowflake.js';
 import { AdminSetupService } from './services/admin-setup.js';
@@ -16,13 +18,19 @@ import { ApplicationService } from './services/applications.js';
 import { AuthService } from './services/auth.js';
 import { GuildService } from './services/guilds.js';
 import { MessageService } from './services/messages.js';
+import { AttachmentService } from './services/attachments.js';
+import { AttachmentRepository } from '../db/repositories/attachments.js';
+import type { FileStorage } from './storage.js';
+import { createInteractionServices, type InteractionServices } from './services/commands.js';
 import { createModerationServices, type ModerationServices } from './services/moderation.js';
 import { SessionService } from './services/sessions.js';
 import { createSocialServices, type SocialServices } from './services/social.js';
 import { UserService } from './services/users.js';
+import { WebhookService } from './services/webhooks.js';
+import { WebhookRepository } from '../db/repositories/webhooks.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
-export interface Core extends ModerationServices, SocialServices {
+export interface Core extends ModerationServices, SocialServices, InteractionServices {
   bus: EventBus;
   ids: SnowflakeGenerator;
   auth: AuthService;
@@ -30,14 +38,28 @@ export interface Core extends ModerationServices, SocialServices {
   applications: ApplicationService;
   guilds: GuildService;
   messages: MessageService;
+  /** Message files: uploads, their rows, and where the CDN finds them. */
+  attachments: AttachmentService;
   sessions: SessionService;
   adminSetup: AdminSetupService;
   /** Permission checks; the gateway uses it to filter channel events per session. */
   access: AccessService;
+  webhooks: WebhookService;
+  auditLog: AuditLogService;
   close(): void;
 }
 
-export async function createCore(deps: { db: Database; bus: EventBus; workerId?: number }): Promise<Core> {
+export interface CoreDeps {
+  db: Database;
+  bus: EventBus;
+  workerId?: number;
+  /** Where uploaded files go; without it uploads fail (500). */
+  storage?: FileStorage;
+  /** The node's public base URL (attachment URLs); read when a URL is built, as it is known only once the node listens. */
+  publicUrl?: () => string;
+}
+
+export async function createCore(deps: CoreDeps): Promise<Core> {
   const { db, bus } = deps;
   // Worker bits differ per node start, so nodes sharing a database rarely share an id prefix;
   // leasing worker ids through the database comes with multi-node operation.
@@ -49,8 +71,10 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
   const dmRepo = new DmRepository(db);
   const access = new AccessService(guildRepo, accessCache, dmRepo);
   const auth = await AuthService.create({ users: userRepo, settings: settingsRepo, bus, ids });
-  const guilds = new GuildService(db, guildRepo, access, bus, ids);
-  const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, new BanRepository(db), access, auth, bus, ids);
+  const auditLog = new AuditLogService(new AuditLogRepository(db), userRepo, access, ids);
+  const guilds = new GuildService(db, guildRepo, access, bus, ids, auditLog);
+  const attachments = new AttachmentService(new AttachmentRepository(db), deps.storage, ids, deps.publicUrl ?? (() => ''));
+  const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, new BanRepository(db), access, auth, bus, ids, auditLog);
   return {
     bus,
     ids,
@@ -58,12 +82,16 @@ export async function createCore(deps: { db: Database; bus: EventBus; workerId?:
     users: new UserService(userRepo, guildRepo, access, bus),
     applications,
     guilds,
-    messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db)),
+    messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments),
+    attachments,
     sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications),
     access,
+    webhooks: new WebhookService(new WebhookRepository(db), new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids), access, bus, ids),
+    auditLog,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
-    ...createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids }),
+    ...createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog }),
     ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),
+    ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo }),
     close: () => {
       auth.close();
       accessCache.close();

@@ -40,6 +40,15 @@ export const ErrorCodes = {
   USER_BANNED_FROM_GUILD: { code: 40007, status: 403, message: 'The user is banned from this guild.' },
   CANNOT_DM_USER: { code: 50007, status: 403, message: 'Cannot send messages to this user' },
   BULK_DELETE_TOO_OLD: { code: 50034, status: 400, message: 'You can only bulk delete messages that are under 14 days old.' },
+  UNKNOWN_INTERACTION: { code: 10062, status: 404, message: 'Unknown interaction' },
+  UNKNOWN_COMMAND: { code: 10063, status: 404, message: 'Unknown application command' },
+  INTERACTION_WEBHOOK_UNKNOWN: { code: 10015, status: 404, message: 'Unknown Webhook' },
+  MAX_COMMANDS: { code: 30032, status: 400, message: 'Maximum number of application commands reached (100)' },
+  INTERACTION_ACKNOWLEDGED: { code: 40060, status: 400, message: 'Interaction has already been acknowledged.' },
+  INTERACTION_TOKEN_INVALID: { code: 50027, status: 401, message: 'Invalid Webhook Token' },
+  UNKNOWN_WEBHOOK: { code: 10015, status: 404, message: 'Unknown Webhook' },
+  INVALID_WEBHOOK_TOKEN: { code: 50027, status: 401, message: 'Invalid Webhook Token' },
+  MAX_WEBHOOKS: { code: 30007, status: 400, message: 'Maximum number of webhooks reached (15)' },
 } as const;
 
 export type ErrorKey = keyof typeof ErrorCodes;

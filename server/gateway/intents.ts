@@ -27,6 +27,7 @@ const EVENT_INTENT: Record<string, number> = {
   MESSAGE_REACTION_REMOVE: GatewayIntentBits.GuildMessageReactions,
   MESSAGE_REACTION_REMOVE_ALL: GatewayIntentBits.GuildMessageReactions,
   MESSAGE_REACTION_REMOVE_EMOJI: GatewayIntentBits.GuildMessageReactions,
+  WEBHOOKS_UPDATE: GatewayIntentBits.GuildWebhooks,
 };
 
 /**

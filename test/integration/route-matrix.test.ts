@@ -34,6 +34,11 @@ const VALID: Record<string, { body?: unknown; query?: string }> = {
   'POST /guilds/:guildId/bulk-ban': { body: { user_ids: ['USER'] } },
   'POST /channels/:channelId/messages': { body: { content: 'hi' } },
   'PATCH /guilds/:guildId/members/:userId': { body: { nick: 'renamed' } },
+  'POST /channels/:channelId/webhooks': { body: { name: 'w' } },
+  'POST /applications/:applicationId/commands': { body: { name: 'c', description: 'd' } },
+  'PUT /applications/:applicationId/commands': { body: [] },
+  'POST /applications/:applicationId/guilds/:guildId/commands': { body: { name: 'c', description: 'd' } },
+  'PUT /applications/:applicationId/guilds/:guildId/commands': { body: [] },
 };
 
 /** What a member with only @everyone's default permissions may do in a guild. */

@@ -24,6 +24,7 @@ test('defaults apply when nothing is set', async (t) => {
     embeddedPostgresPort: 0,
     logLevel: 'info',
     maxJsonBodyBytes: 8 * 1024 * 1024,
+    maxUploadBytes: 25 * 1024 * 1024,
     gateway: { heartbeatIntervalMs: 41_250 },
     rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
   });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AuthContext } from '../../core/context.js';
 import { FieldErrors, HttpError } from '../../core/errors.js';
 import type { AuthService } from '../../core/services/auth.js';
+import { auditLogReason } from './audit-reason.js';
 import { toDiscordError } from './validation.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -99,7 +100,9 @@ export function route<B extends z.ZodType = z.ZodUnknown, Q extends z.ZodType = 
   router[def.method](def.path, (req: Request, res: Response, next: NextFunction) => {
     void (async () => {
       const params = req.params as Record<string, string>;
-      const ctx = def.auth === false ? undefined : ((res.locals.auth as AuthContext | undefined) ?? (await authenticate(auth, req.headers.authorization)));
+      const caller = def.auth === false ? undefined : ((res.locals.auth as AuthContext | undefined) ?? (await authenticate(auth, req.headers.authorization)));
+      const reason = caller && auditLogReason(req);
+      const ctx = caller && reason ? { ...caller, auditLogReason: reason } : caller;
       checkIds(params);
       let body: unknown = req.body;
       if (def.body) {

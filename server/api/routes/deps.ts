@@ -7,4 +7,8 @@ export interface RouteDeps {
   publicUrl: string;
   /** ws(s)://…/gateway, as GET /gateway advertises it. */
   gatewayUrl: string;
+  /** Largest uploaded file, in bytes (config `maxUploadBytes`). */
+  maxUploadBytes: number;
+  /** Largest JSON body (and `payload_json` part), in bytes. */
+  maxJsonBodyBytes: number;
 }

@@ -71,6 +71,19 @@ export function guildRoutes(router: Router, { core }: RouteDeps): void {
 
   route(router, core.auth, { method: 'delete', path: '/guilds/:guildId', handler: ({ ctx, params }) => guilds.delete(ctx, params.guildId!) });
 
+  route(router, core.auth, {
+    method: 'get',
+    path: '/guilds/:guildId/audit-logs',
+    query: z.object({
+      user_id: snowflake.optional(),
+      action_type: z.coerce.number().int().min(1).max(255).optional(),
+      before: snowflake.optional(),
+      after: snowflake.optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+    }),
+    handler: ({ ctx, params, query }) => core.auditLog.list(ctx, params.guildId!, query),
+  });
+
   route(router, core.auth, { method: 'get', path: '/guilds/:guildId/channels', handler: ({ ctx, params }) => guilds.listChannels(ctx, params.guildId!) });
 
   route(router, core.auth, {

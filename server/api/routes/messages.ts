@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { EmbedType } from 'discord-api-types/v10';
 import { z } from 'zod';
+import { multipart, uploadsOf } from '../middleware/multipart.js';
 import { snowflake } from '../middleware/validation.js';
 import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
@@ -23,8 +24,12 @@ const embed = z.object({
   fields: z.array(embedField).max(25).optional(),
 });
 
-const messageBody = z.object({
+export /** `attachments` of a message body: `id` is n of `files[n]` for a new file, or a kept attachment's id. */
+const attachmentRefs = z.array(z.looseObject({ id: snowflake, description: z.string().max(1024).nullish() })).max(10);
+
+export const messageBody = z.object({
   content: z.string().max(2000).optional(),
+  attachments: attachmentRefs.optional(),
   tts: z.boolean().optional(),
   embeds: z.array(embed).max(10).optional(),
   nonce: z.union([z.string().max(25), z.number().int()]).optional(),
@@ -43,8 +48,11 @@ const messageBody = z.object({
     .optional(),
 });
 
-export function messageRoutes(router: Router, { core }: RouteDeps): void {
+export function messageRoutes(router: Router, { core, maxUploadBytes, maxJsonBodyBytes }: RouteDeps): void {
   const messages = core.messages;
+  const files = multipart(core, { maxFileBytes: maxUploadBytes, maxFieldBytes: maxJsonBodyBytes, channel: (req) => (req.params as Record<string, string>).channelId });
+  router.post('/channels/:channelId/messages', files);
+  router.patch('/channels/:channelId/messages/:messageId', files);
 
   route(router, core.auth, {
     method: 'get',
@@ -62,7 +70,7 @@ export function messageRoutes(router: Router, { core }: RouteDeps): void {
     method: 'post',
     path: '/channels/:channelId/messages',
     body: messageBody,
-    handler: ({ ctx, params, body }) => messages.create(ctx, params.channelId!, body),
+    handler: ({ ctx, params, body, req }) => messages.create(ctx, params.channelId!, { ...body, files: uploadsOf(req) }),
   });
 
   route(router, core.auth, {
@@ -74,9 +82,15 @@ export function messageRoutes(router: Router, { core }: RouteDeps): void {
   route(router, core.auth, {
     method: 'patch',
     path: '/channels/:channelId/messages/:messageId',
-    body: messageBody.pick({ content: true, embeds: true, flags: true }).extend({ content: z.string().max(2000).nullish() }),
-    handler: ({ ctx, params, body }) =>
-      messages.edit(ctx, params.channelId!, params.messageId!, { content: body.content ?? undefined, embeds: body.embeds, flags: body.flags }),
+    body: messageBody.pick({ content: true, embeds: true, flags: true }).extend({ content: z.string().max(2000).nullish(), attachments: attachmentRefs.nullish() }),
+    handler: ({ ctx, params, body, req }) =>
+      messages.edit(ctx, params.channelId!, params.messageId!, {
+        content: body.content ?? undefined,
+        embeds: body.embeds,
+        flags: body.flags,
+        attachments: body.attachments === null ? [] : body.attachments,
+        files: uploadsOf(req),
+      }),
   });
 
   route(router, core.auth, {

@@ -188,5 +188,10 @@ export function mapMessage(m: MessageRow, extras: MessageExtras): APIMessage {
   if (m.nonce !== null) out.nonce = m.nonce;
   if (m.message_reference) out.message_reference = m.message_reference as APIMessage['message_reference'];
   if (extras.referenced !== undefined) out.referenced_message = extras.referenced;
+  if (m.webhook_id) {
+    // A webhook's message: its author is the webhook, under the name and avatar of that execution.
+    out.webhook_id = m.webhook_id;
+    out.author = { id: m.webhook_id, username: m.webhook_name ?? extras.author.username, discriminator: '0000', global_name: null, avatar: m.webhook_avatar ?? null, bot: true };
+  }
   return out;
 }

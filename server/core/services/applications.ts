@@ -1,4 +1,4 @@
-import { PermissionFlagsBits } from 'discord-api-types/v10';
+import { AuditLogEvent, PermissionFlagsBits } from 'discord-api-types/v10';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import type { ApplicationRow, UserRow } from '../../db/entities/index.js';
@@ -9,6 +9,7 @@ import type { EventBus } from '../../events/bus.js';
 import { guildKey, userKey } from '../../events/bus.js';
 import type { AccessService } from '../access.js';
 import type { AuthContext } from '../context.js';
+import type { AuditLogService } from './audit-log.js';
 import { fieldError, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapMember, mapRole, mapUser } from '../mappers/index.js';
@@ -51,6 +52,7 @@ export class ApplicationService {
     private readonly auth: AuthService,
     private readonly bus: EventBus,
     private readonly ids: SnowflakeGenerator,
+    private readonly audit: AuditLogService,
   ) {}
 
   async create(ctx: AuthContext, input: { name: string; description?: string | undefined }) {
@@ -149,6 +151,7 @@ export class ApplicationService {
       if (joined.role) await this.bus.publish({ kind: 'dispatch', t: 'GUILD_ROLE_CREATE', d: { guild_id: input.guildId, role: mapRole(joined.role) }, keys: guildKeys });
       const member = await this.guilds.findMember(input.guildId, botId);
       if (member) await this.bus.publish({ kind: 'dispatch', t: 'GUILD_MEMBER_ADD', d: { ...mapMember(member), guild_id: input.guildId }, keys: guildKeys });
+      await this.audit.record(ctx, input.guildId, AuditLogEvent.BotAdd, botId);
       await this.bus.publish({ kind: 'guild-join', guildId: input.guildId, userId: botId, keys: [userKey(botId)] });
     }
     return { location: `${publicUrl}/oauth2/authorized` };

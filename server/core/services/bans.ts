@@ -1,10 +1,11 @@
-import { PermissionFlagsBits, type APIBan, type APIUser } from 'discord-api-types/v10';
+import { AuditLogEvent, PermissionFlagsBits, type APIBan, type APIUser } from 'discord-api-types/v10';
 import type { BanRepository, BanWithUser } from '../../db/repositories/bans.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { UserRepository } from '../../db/repositories/users.js';
 import type { EventBus } from '../../events/bus.js';
 import { guildKey } from '../../events/bus.js';
 import type { AuthContext } from '../context.js';
+import type { AuditLogService } from './audit-log.js';
 import { HttpError } from '../errors.js';
 import { snowflakeFromTimestamp } from '../ids/snowflake.js';
 import { mapUser } from '../mappers/index.js';
@@ -30,6 +31,7 @@ export class BanService {
     private readonly users: UserRepository,
     private readonly members: MemberService,
     private readonly bus: EventBus,
+    private readonly audit: AuditLogService,
   ) {}
 
   async list(ctx: AuthContext, guildId: string, q: { limit: number; before?: string | undefined; after?: string | undefined }): Promise<APIBan[]> {
@@ -54,6 +56,7 @@ export class BanService {
     (await GuildActor.load(this.guilds, ctx, guildId)).require(PermissionFlagsBits.BanMembers);
     const ban = await this.bans.find(guildId, userId);
     if (!ban || !(await this.bans.delete(guildId, userId))) throw new HttpError('UNKNOWN_BAN');
+    await this.audit.record(ctx, guildId, AuditLogEvent.MemberBanRemove, userId);
     await this.bus.publish({ kind: 'dispatch', t: 'GUILD_BAN_REMOVE', d: { guild_id: guildId, user: mapUser(ban.user) }, keys: [guildKey(guildId)] });
   }
 
@@ -97,7 +100,10 @@ export class BanService {
       user = mapUser(row);
     }
     const added = await this.bans.insert(guildId, userId, options.reason ?? null);
-    if (added) await this.bus.publish({ kind: 'dispatch', t: 'GUILD_BAN_ADD', d: { guild_id: guildId, user }, keys: [guildKey(guildId)] });
+    if (added) {
+      await this.audit.record({ userId: actor.userId, auditLogReason: options.reason }, guildId, AuditLogEvent.MemberBanAdd, userId);
+      await this.bus.publish({ kind: 'dispatch', t: 'GUILD_BAN_ADD', d: { guild_id: guildId, user }, keys: [guildKey(guildId)] });
+    }
     if (member) await this.members.remove(guildId, member);
     if (options.deleteMessageSeconds) await this.deleteMessages(guildId, userId, options.deleteMessageSeconds);
     return added;

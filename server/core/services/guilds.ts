@@ -1,4 +1,4 @@
-import { ChannelType, PermissionFlagsBits, type APIChannel, type APIGuild } from 'discord-api-types/v10';
+import { AuditLogEvent, ChannelType, PermissionFlagsBits, type APIChannel, type APIGuild } from 'discord-api-types/v10';
 import type { Database } from '../../db/database.js';
 import type { ChannelRow, GuildRow, OverwriteRow } from '../../db/entities/index.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
@@ -6,6 +6,7 @@ import type { EventBus } from '../../events/bus.js';
 import { guildKey, userKey } from '../../events/bus.js';
 import type { AccessService } from '../access.js';
 import type { AuthContext } from '../context.js';
+import type { AuditLogService } from './audit-log.js';
 import { HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapChannel, mapGuild } from '../mappers/index.js';
@@ -44,6 +45,7 @@ export class GuildService {
     private readonly access: AccessService,
     private readonly bus: EventBus,
     private readonly ids: SnowflakeGenerator,
+    private readonly audit: AuditLogService,
   ) {}
 
   /** A guild with @everyone, a text and a voice category, #general and General, as Discord makes one. */
@@ -95,8 +97,11 @@ export class GuildService {
         if (!channel || channel.guild_id !== guildId) throw new HttpError('UNKNOWN_CHANNEL');
       }
     }
+    const before = await this.guilds.findGuild(guildId);
     const guild = await this.guilds.updateGuild(guildId, patch);
-    if (!guild) throw new HttpError('UNKNOWN_GUILD');
+    if (!guild || !before) throw new HttpError('UNKNOWN_GUILD');
+    const changes = (Object.keys(patch) as (keyof GuildPatch)[]).map((key) => ({ key, old_value: before[key], new_value: patch[key] }));
+    await this.audit.record(ctx, guildId, AuditLogEvent.GuildUpdate, guildId, changes);
     const payload = mapGuild(guild, await this.guilds.rolesOf(guildId));
     await this.bus.publish({ kind: 'dispatch', t: 'GUILD_UPDATE', d: { ...payload, guild_id: guildId }, keys: [guildKey(guildId)] });
     return payload;
@@ -151,6 +156,10 @@ export class GuildService {
       permission_overwrites: normaliseOverwrites(input.permission_overwrites),
     });
     const payload = mapChannel(row);
+    await this.audit.record(ctx, guildId, AuditLogEvent.ChannelCreate, row.id, [
+      { key: 'name', new_value: row.name },
+      { key: 'type', new_value: row.type },
+    ]);
     await this.bus.publish({ kind: 'dispatch', t: 'CHANNEL_CREATE', d: payload, keys: [guildKey(guildId)] });
     return payload;
   }
@@ -182,6 +191,8 @@ export class GuildService {
     const row = await this.guilds.updateChannel(channelId, patch);
     if (!row) throw new HttpError('UNKNOWN_CHANNEL');
     const payload = mapChannel(row);
+    const changes = (Object.keys(patch) as (keyof ChannelRow)[]).map((key) => ({ key, old_value: channel[key], new_value: patch[key] }));
+    await this.audit.record(ctx, guildId, AuditLogEvent.ChannelUpdate, channelId, changes);
     await this.bus.publish({ kind: 'dispatch', t: 'CHANNEL_UPDATE', d: payload, keys: [guildKey(guildId)] });
     return payload;
   }
@@ -189,15 +200,23 @@ export class GuildService {
   /** `PUT /channels/{c}/permissions/{id}`: sets one overwrite (MANAGE_ROLES, as Discord). */
   async putOverwrite(ctx: AuthContext, channelId: string, overwrite: OverwriteRow): Promise<void> {
     const { channel, guildId } = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ManageRoles);
+    const existed = channel.permission_overwrites.some((o) => o.id === overwrite.id);
     const rest = channel.permission_overwrites.filter((o) => o.id !== overwrite.id);
     await this.saveOverwrites(channelId, guildId, [...rest, overwrite]);
+    const action = existed ? AuditLogEvent.ChannelOverwriteUpdate : AuditLogEvent.ChannelOverwriteCreate;
+    await this.audit.record(ctx, guildId, action, channelId, [{ key: 'allow', new_value: overwrite.allow }, { key: 'deny', new_value: overwrite.deny }], {
+      id: overwrite.id,
+      type: String(overwrite.type),
+    });
   }
 
   /** `DELETE /channels/{c}/permissions/{id}`: removes one overwrite; absent is not an error. */
   async deleteOverwrite(ctx: AuthContext, channelId: string, overwriteId: string): Promise<void> {
     const { channel, guildId } = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ManageRoles);
     const rest = channel.permission_overwrites.filter((o) => o.id !== overwriteId);
-    if (rest.length !== channel.permission_overwrites.length) await this.saveOverwrites(channelId, guildId, rest);
+    if (rest.length === channel.permission_overwrites.length) return;
+    await this.saveOverwrites(channelId, guildId, rest);
+    await this.audit.record(ctx, guildId, AuditLogEvent.ChannelOverwriteDelete, channelId, undefined, { id: overwriteId });
   }
 
   private async saveOverwrites(channelId: string, guildId: string, overwrites: OverwriteRow[]): Promise<void> {
@@ -209,6 +228,7 @@ export class GuildService {
   async deleteChannel(ctx: AuthContext, channelId: string): Promise<APIChannel> {
     const { channel, guildId } = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ManageChannels);
     await this.guilds.deleteChannel(channelId);
+    await this.audit.record(ctx, guildId, AuditLogEvent.ChannelDelete, channelId, [{ key: 'name', old_value: channel.name }]);
     const payload = mapChannel(channel);
     await this.bus.publish({ kind: 'dispatch', t: 'CHANNEL_DELETE', d: payload, keys: [guildKey(guildId)] });
     return payload;

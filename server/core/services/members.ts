@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, type APIGuildMember } from 'discord-api-types/v10';
+import { AuditLogEvent, PermissionFlagsBits, type APIGuildMember } from 'discord-api-types/v10';
 import type { Database } from '../../db/database.js';
 import type { GuildRepository, MemberWithUser } from '../../db/repositories/guilds.js';
 import type { MemberPatch, MemberRepository } from '../../db/repositories/members.js';
@@ -6,6 +6,7 @@ import type { RoleRepository } from '../../db/repositories/roles.js';
 import type { EventBus } from '../../events/bus.js';
 import { guildKey, userKey } from '../../events/bus.js';
 import type { AuthContext } from '../context.js';
+import type { AuditLogService } from './audit-log.js';
 import { fieldError, HttpError } from '../errors.js';
 import { mapMember, mapUser } from '../mappers/index.js';
 import { has } from '../permissions.js';
@@ -30,6 +31,7 @@ export class MemberService {
     private readonly roles: RoleRepository,
     private readonly guilds: GuildRepository,
     private readonly bus: EventBus,
+    private readonly audit: AuditLogService,
   ) {}
 
   async list(ctx: AuthContext, guildId: string, q: { limit: number; after?: string | undefined }): Promise<APIGuildMember[]> {
@@ -94,6 +96,10 @@ export class MemberService {
     if (Object.keys(patch).length === 0) return mapMember(target);
     const row = await this.members.update(guildId, target.user_id, patch);
     if (!row) throw new HttpError('UNKNOWN_MEMBER');
+    const { roles, ...rest } = patch;
+    if (roles) await this.audit.record(ctx, guildId, AuditLogEvent.MemberRoleUpdate, target.user_id, roleChanges(target.roles, roles));
+    const changes = Object.entries(rest).map(([key, value]) => ({ key, old_value: (target as unknown as Record<string, unknown>)[key], new_value: value }));
+    if (changes.length) await this.audit.record(ctx, guildId, AuditLogEvent.MemberUpdate, target.user_id, changes);
     return this.publishUpdate(guildId, row);
   }
 
@@ -113,7 +119,9 @@ export class MemberService {
     this.checkAssignable(actor, roleId);
     await this.member(guildId, userId);
     const row = await this.members.addRole(guildId, userId, roleId);
-    if (row) await this.publishUpdate(guildId, row);
+    if (!row) return;
+    await this.audit.record(ctx, guildId, AuditLogEvent.MemberRoleUpdate, userId, roleChanges([], [roleId]));
+    await this.publishUpdate(guildId, row);
   }
 
   async removeRole(ctx: AuthContext, guildId: string, userId: string, roleId: string): Promise<void> {
@@ -121,7 +129,9 @@ export class MemberService {
     this.checkAssignable(actor, roleId);
     await this.member(guildId, userId);
     const row = await this.members.removeRole(guildId, userId, roleId);
-    if (row) await this.publishUpdate(guildId, row);
+    if (!row) return;
+    await this.audit.record(ctx, guildId, AuditLogEvent.MemberRoleUpdate, userId, roleChanges([roleId], []));
+    await this.publishUpdate(guildId, row);
   }
 
   /** `DELETE /guilds/{g}/members/{u}`: KICK_MEMBERS on someone below the caller. */
@@ -129,7 +139,7 @@ export class MemberService {
     const actor = (await GuildActor.load(this.guilds, ctx, guildId)).require(PermissionFlagsBits.KickMembers);
     const target = await this.member(guildId, userId);
     actor.requireOutranks(target);
-    await this.remove(guildId, target);
+    if (await this.remove(guildId, target)) await this.audit.record(ctx, guildId, AuditLogEvent.MemberKick, target.user_id);
   }
 
   /**
@@ -176,4 +186,14 @@ export class MemberService {
 /** The public user of a member row (GUILD_MEMBER_REMOVE, GUILD_BAN_ADD). */
 export function userOf(m: MemberWithUser) {
   return mapUser({ id: m.user_id, username: m.username, discriminator: m.discriminator, global_name: m.global_name, avatar: m.avatar, bot: m.bot });
+}
+
+/** Discord's `$add` / `$remove` changes of a member role update. */
+function roleChanges(before: readonly string[], after: readonly string[]) {
+  const added = after.filter((id) => !before.includes(id));
+  const removed = before.filter((id) => !after.includes(id));
+  return [
+    ...(added.length ? [{ key: '$add', new_value: added.map((id) => ({ id })) }] : []),
+    ...(removed.length ? [{ key: '$remove', new_value: removed.map((id) => ({ id })) }] : []),
+  ];
 }

@@ -3,12 +3,13 @@ import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { MessageRepository, MessageWithAuthor } from '../../db/repositories/messages.js';
 import type { ReactionRepository } from '../../db/repositories/reactions.js';
 import type { UserRepository } from '../../db/repositories/users.js';
-import type { EventBus } from '../../events/bus.js';
+import { guildKey, userKey, type EventBus } from '../../events/bus.js';
 import { channelRouting, type AccessService, type AnyChannelAccess } from '../access.js';
 import type { AuthContext } from '../context.js';
 import { FieldErrors, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapMessage, mapPartialMember } from '../mappers/index.js';
+import type { AttachmentRef, AttachmentService, Upload } from './attachments.js';
 import { mapReactions } from '../mappers/social.js';
 import { has } from '../permissions.js';
 
@@ -35,7 +36,25 @@ export interface MessageInput {
   flags?: number | undefined;
   message_reference?: { message_id?: string | undefined; channel_id?: string | undefined; guild_id?: string | undefined; fail_if_not_exists?: boolean | undefined } | undefined;
   allowed_mentions?: { parse?: string[] | undefined; users?: string[] | undefined; roles?: string[] | undefined; replied_user?: boolean | undefined } | undefined;
+  /** `attachments` of the body: descriptions of new files (`id` = n of `files[n]`), or on edit the attachments to keep. */
+  attachments?: AttachmentRef[] | undefined;
+  /** Files of a multipart request, already streamed to storage. */
+  files?: Upload[] | undefined;
 }
+
+/** The webhook a message is sent, read or changed as (its token already checked), and its channel. */
+export interface WebhookTarget {
+  id: string;
+  guildId: string;
+  channelId: string;
+  channelType: number;
+  /** Display name and avatar of this execution (the webhook's own unless overridden). */
+  name: string;
+  avatar: string | null;
+}
+
+/** What a webhook may do in its channel: mentions of @everyone included, as on Discord. */
+const WEBHOOK_PERMISSIONS = PermissionFlagsBits.MentionEveryone | PermissionFlagsBits.SendTTSMessages;
 
 export interface HistoryQuery {
   before?: string | undefined;
@@ -46,6 +65,8 @@ export interface HistoryQuery {
 
 /** SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS are the flags a sender may set. */
 const SETTABLE_FLAGS = (1 << 2) | (1 << 12);
+/** The "thinking" state of a deferred interaction reply. */
+const LOADING = 1 << 7;
 
 export class MessageService {
   constructor(
@@ -56,6 +77,7 @@ export class MessageService {
     private readonly bus: EventBus,
     private readonly ids: SnowflakeGenerator,
     private readonly reactions?: ReactionRepository,
+    private readonly attachments?: AttachmentService,
   ) {}
 
   async create(ctx: AuthContext, channelId: string, input: MessageInput): Promise<APIMessage> {
@@ -64,7 +86,8 @@ export class MessageService {
     if (!TEXT_TYPES.has(channel.type)) throw new HttpError('NON_TEXT_CHANNEL');
     const content = input.content ?? '';
     const embeds = input.embeds ?? [];
-    if (content.trim() === '' && embeds.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    const files = this.attachments?.plan(access.permissions, input.files ?? [], input.attachments) ?? [];
+    if (content.trim() === '' && embeds.length === 0 && files.length === 0) throw new HttpError('EMPTY_MESSAGE');
     let referenced: APIMessage | null | undefined;
     let reference: MessageWithAuthor['message_reference'] = undefined;
     if (input.message_reference?.message_id) {
@@ -98,6 +121,7 @@ export class MessageService {
     });
     if (!row.author) throw new HttpError('UNKNOWN_USER');
     const message = mapMessage(row, { author: row.author, mentionUsers: mentions.users, ...(referenced !== undefined ? { referenced } : {}) });
+    if (files.length) message.attachments = await this.attachments!.commit(row.id, files);
     const { keys, guild } = channelRouting(access);
     const member = guildId
       ? {
@@ -130,19 +154,31 @@ export class MessageService {
     const rows = await this.messages.list(channelId, query);
     const mentioned = await this.users.findByIds([...new Set(rows.flatMap((r) => r.mentions))]);
     const byId = new Map(mentioned.map((u) => [u.id, u]));
+    const mapped = rows.map((r) => mapMessage(r, { author: r.author, mentionUsers: r.mentions.flatMap((id) => byId.get(id) ?? []) }));
     return this.withReactions(
-      rows.map((r) => mapMessage(r, { author: r.author, mentionUsers: r.mentions.flatMap((id) => byId.get(id) ?? []) })),
+      (await this.attachments?.fill(mapped)) ?? mapped,
       ctx.userId,
     );
   }
 
-  async edit(ctx: AuthContext, channelId: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags'>): Promise<APIMessage> {
+  async edit(ctx: AuthContext, channelId: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags' | 'attachments' | 'files'>): Promise<APIMessage> {
     const access = await this.access.anyChannel(ctx, channelId);
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
     const own = row.author_id === ctx.userId;
-    if (!own && (input.content !== undefined || input.embeds !== undefined)) throw new HttpError('CANNOT_EDIT_OTHERS_MESSAGE');
+    if (!own && (input.content !== undefined || input.embeds !== undefined || input.attachments !== undefined || input.files?.length)) throw new HttpError('CANNOT_EDIT_OTHERS_MESSAGE');
     if (!own && !has(access.permissions, PermissionFlagsBits.ManageMessages)) throw new HttpError('MISSING_PERMISSIONS');
+    return this.applyEdit(row, input, access, channelRouting(access));
+  }
+
+  /** Validates and stores an edit, then dispatches MESSAGE_UPDATE (user and webhook edits alike). */
+  private async applyEdit(
+    row: MessageWithAuthor,
+    input: Pick<MessageInput, 'content' | 'embeds' | 'flags' | 'attachments' | 'files'>,
+    access: { guildId: string | null; permissions: bigint },
+    { keys, guild }: ReturnType<typeof channelRouting>,
+  ): Promise<APIMessage> {
+    const { channel_id: channelId, id: messageId } = row;
     const patch: Parameters<MessageRepository['update']>[2] = {};
     if (input.content !== undefined) {
       patch.content = input.content;
@@ -155,14 +191,104 @@ export class MessageService {
     if (input.flags !== undefined) patch.flags = (row.flags & ~SETTABLE_FLAGS) | (input.flags & SETTABLE_FLAGS);
     const nextContent = patch.content ?? row.content;
     const nextEmbeds = patch.embeds ?? row.embeds;
-    if (nextContent.trim() === '' && nextEmbeds.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    const files = this.attachments && (input.attachments !== undefined || input.files?.length) ? await this.attachments.planEdit(access.permissions, messageId, input.files ?? [], input.attachments) : undefined;
+    if (nextContent.trim() === '' && nextEmbeds.length === 0 && (files?.remaining ?? (await this.attachments?.idsOf(messageId))?.size ?? 0) === 0) throw new HttpError('EMPTY_MESSAGE');
     await this.messages.update(channelId, messageId, patch);
+    if (files) await this.attachments!.applyEdit(messageId, files);
     const updated = await this.messages.find(channelId, messageId);
     if (!updated) throw new HttpError('UNKNOWN_MESSAGE');
     const payload = await this.toPayload(updated);
-    const { keys, guild } = channelRouting(access);
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_UPDATE', d: { ...payload, ...guild }, keys });
     return payload;
+  }
+
+  /** A webhook's message in its channel: author row = the webhook's id, no `member` in the dispatch. */
+  async createAsWebhook(hook: WebhookTarget, input: MessageInput): Promise<APIMessage> {
+    if (!TEXT_TYPES.has(hook.channelType)) throw new HttpError('NON_TEXT_CHANNEL');
+    const content = input.content ?? '';
+    const embeds = input.embeds ?? [];
+    if (content.trim() === '' && embeds.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    const mentions = await this.resolveMentions(content, hook.guildId, { permissions: WEBHOOK_PERMISSIONS }, input.allowed_mentions);
+    const row = await this.messages.insert({
+      id: this.ids.next(),
+      channel_id: hook.channelId,
+      guild_id: hook.guildId,
+      author_id: hook.id,
+      content,
+      tts: input.tts ?? false,
+      embeds,
+      flags: (input.flags ?? 0) & SETTABLE_FLAGS,
+      mentions: mentions.users.map((u) => u.id),
+      mention_roles: mentions.roles,
+      mention_everyone: mentions.everyone,
+      webhook_id: hook.id,
+      webhook_name: hook.name,
+      webhook_avatar: hook.avatar,
+    });
+    if (!row.author) throw new HttpError('UNKNOWN_WEBHOOK');
+    const message = mapMessage(row, { author: row.author, mentionUsers: mentions.users });
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_CREATE', d: { ...message, guild_id: hook.guildId }, keys: [guildKey(hook.guildId)] });
+    return message;
+  }
+
+  /** One of the webhook's own messages; any other message is Unknown Message. */
+  async getAsWebhook(hook: WebhookTarget, messageId: string): Promise<APIMessage> {
+    return this.toPayload(await this.ownWebhookMessage(hook, messageId));
+  }
+
+  async editAsWebhook(hook: WebhookTarget, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags'>): Promise<APIMessage> {
+    const row = await this.ownWebhookMessage(hook, messageId);
+    const routing = { keys: [guildKey(hook.guildId)], guild: { guild_id: hook.guildId } };
+    return this.applyEdit(row, input, { guildId: hook.guildId, permissions: WEBHOOK_PERMISSIONS }, routing);
+  }
+
+  async deleteAsWebhook(hook: WebhookTarget, messageId: string): Promise<void> {
+    await this.ownWebhookMessage(hook, messageId);
+    if (!(await this.messages.delete(hook.channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    const d = { id: messageId, channel_id: hook.channelId, guild_id: hook.guildId };
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d, keys: [guildKey(hook.guildId)] });
+  }
+
+  private async ownWebhookMessage(hook: WebhookTarget, messageId: string): Promise<MessageWithAuthor> {
+    const row = await this.messages.find(hook.channelId, messageId);
+    if (!row || row.webhook_id !== hook.id) throw new HttpError('UNKNOWN_MESSAGE');
+    return row;
+  }
+
+  /**
+   * A message an application's bot sends answering an interaction in a channel the invoking user
+   * was checked to see (no SEND_MESSAGES needed, flags as given, `extra` = the interaction fields).
+   * An ephemeral one is not stored and goes only to the sessions of `ephemeralFor`.
+   */
+  async createForInteraction(botId: string, access: AnyChannelAccess, input: MessageInput & { type: number }, extra: object, ephemeralFor?: string): Promise<APIMessage> {
+    const content = input.content ?? '';
+    const mentions = await this.resolveMentions(content, access.guildId, access, input.allowed_mentions);
+    const fields = {
+      id: this.ids.next(), channel_id: access.channel.id, guild_id: access.guildId, author_id: botId, type: input.type, content, tts: input.tts ?? false,
+      embeds: input.embeds ?? [], flags: input.flags ?? 0, mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles,
+      mention_everyone: mentions.everyone, nonce: null, message_reference: null, pinned: false, pinned_at: null, edited_at: null,
+    };
+    const author = ephemeralFor ? await this.users.findById(botId) : (await this.messages.insert(fields)).author;
+    if (!author) throw new HttpError('UNKNOWN_USER');
+    const message = { ...mapMessage(fields, { author, mentionUsers: mentions.users }), ...extra } as APIMessage;
+    const { keys, guild } = channelRouting(access);
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_CREATE', d: { ...message, ...guild }, keys: ephemeralFor ? [userKey(ephemeralFor)] : keys });
+    return message;
+  }
+
+  /** Edits a stored message of the bot's interaction; the deferred placeholder loses its LOADING flag. */
+  async editForInteraction(botId: string, guildId: string, channelId: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds'>): Promise<APIMessage> {
+    const row = await this.messages.find(channelId, messageId);
+    if (!row || row.author_id !== botId) throw new HttpError('UNKNOWN_MESSAGE');
+    if (row.flags & LOADING) await this.messages.update(channelId, messageId, { flags: row.flags & ~LOADING });
+    const routing = { keys: [guildKey(guildId)], guild: { guild_id: guildId } };
+    return this.applyEdit({ ...row, flags: row.flags & ~LOADING }, input, { guildId, permissions: 0n }, routing);
+  }
+
+  async deleteForInteraction(botId: string, guildId: string, channelId: string, messageId: string): Promise<void> {
+    const row = await this.messages.find(channelId, messageId);
+    if (!row || row.author_id !== botId || !(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: guildId }, keys: [guildKey(guildId)] });
   }
 
   async delete(ctx: AuthContext, channelId: string, messageId: string): Promise<void> {
@@ -170,6 +296,7 @@ export class MessageService {
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
     if (row.author_id !== ctx.userId && !has(access.permissions, PermissionFlagsBits.ManageMessages)) throw new HttpError('MISSING_PERMISSIONS');
+    await this.attachments?.keepOnly(messageId, []);
     if (!(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
     const { keys, guild } = channelRouting(access);
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, ...guild }, keys });
@@ -188,11 +315,13 @@ export class MessageService {
 
   private async toPayload(row: MessageWithAuthor): Promise<APIMessage> {
     const mentionUsers = await this.users.findByIds(row.mentions);
-    return mapMessage(row, { author: row.author, mentionUsers });
+    const message = mapMessage(row, { author: row.author, mentionUsers });
+    await this.attachments?.fill([message]);
+    return message;
   }
 
   /** Users and roles mentioned in content that the allowed_mentions rules let through. */
-  private async resolveMentions(content: string, guildId: string | null, access: AnyChannelAccess, allowed: MessageInput['allowed_mentions']) {
+  private async resolveMentions(content: string, guildId: string | null, access: Pick<AnyChannelAccess, 'permissions'>, allowed: MessageInput['allowed_mentions']) {
     const parse = allowed?.parse ?? ['users', 'roles', 'everyone'];
     const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].filter(
       (id) => parse.includes('users') || (allowed?.users ?? []).includes(id),

@@ -1,4 +1,4 @@
-import { PermissionFlagsBits, type APIRole } from 'discord-api-types/v10';
+import { AuditLogEvent, PermissionFlagsBits, type APIRole } from 'discord-api-types/v10';
 import type { Database } from '../../db/database.js';
 import type { RoleRow } from '../../db/entities/index.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
@@ -6,6 +6,7 @@ import type { RolePatch, RoleRepository } from '../../db/repositories/roles.js';
 import type { EventBus } from '../../events/bus.js';
 import { guildKey } from '../../events/bus.js';
 import type { AuthContext } from '../context.js';
+import type { AuditLogService } from './audit-log.js';
 import { HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapRole } from '../mappers/index.js';
@@ -31,6 +32,7 @@ export class RoleService {
     private readonly guilds: GuildRepository,
     private readonly bus: EventBus,
     private readonly ids: SnowflakeGenerator,
+    private readonly audit: AuditLogService,
   ) {}
 
   async list(ctx: AuthContext, guildId: string): Promise<APIRole[]> {
@@ -67,6 +69,10 @@ export class RoleService {
       ),
     );
     const payload = mapRole(role);
+    await this.audit.record(ctx, guildId, AuditLogEvent.RoleCreate, role.id, [
+      { key: 'name', new_value: role.name },
+      { key: 'permissions', new_value: role.permissions },
+    ]);
     await this.publish(guildId, 'GUILD_ROLE_CREATE', { guild_id: guildId, role: payload });
     for (const other of moved) await this.publish(guildId, 'GUILD_ROLE_UPDATE', { guild_id: guildId, role: mapRole(other) });
     return payload;
@@ -91,6 +97,8 @@ export class RoleService {
     const row = await this.roles.update(guildId, roleId, patch);
     if (!row) throw new HttpError('UNKNOWN_ROLE');
     const payload = mapRole(row);
+    const changes = (Object.keys(patch) as (keyof RolePatch)[]).map((key) => ({ key, old_value: role[key], new_value: patch[key] }));
+    await this.audit.record(ctx, guildId, AuditLogEvent.RoleUpdate, roleId, changes);
     await this.publish(guildId, 'GUILD_ROLE_UPDATE', { guild_id: guildId, role: payload });
     return payload;
   }
@@ -104,6 +112,7 @@ export class RoleService {
     actor.requireManage(role);
     const deleted = await this.db.transaction((tx) => this.roles.delete(guildId, roleId, tx));
     if (!deleted) throw new HttpError('UNKNOWN_ROLE');
+    await this.audit.record(ctx, guildId, AuditLogEvent.RoleDelete, roleId, [{ key: 'name', old_value: role.name }]);
     await this.publish(guildId, 'GUILD_ROLE_DELETE', { guild_id: guildId, role_id: roleId });
   }
 

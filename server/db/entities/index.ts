@@ -113,4 +113,8 @@ export interface MessageRow {
   pinned_at: Date | null;
   edited_at: Date | null;
   message_reference: unknown;
+  /** Set on messages a webhook sent, with the name and avatar shown on that message. */
+  webhook_id?: string | null;
+  webhook_name?: string | null;
+  webhook_avatar?: string | null;
 }

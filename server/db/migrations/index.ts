@@ -1,6 +1,10 @@
 import { Initial1732400000000 } from './1732400000000-initial.js';
 import { Bans1732400000001 } from './1732400000001-bans.js';
 import { InvitesReactions1732400000002 } from './1732400000002-invites-reactions.js';
+import { Webhooks1732400000003 } from './1732400000003-webhooks.js';
+import { Commands1732400000004 } from './1732400000004-commands.js';
+import { Attachments1732400000005 } from './1732400000005-attachments.js';
+import { AuditLog1732400000006 } from './1732400000006-audit-log.js';
 
 /** Every migration, in order. New migrations are appended here. */
-export const migrations = [Initial1732400000000, Bans1732400000001, InvitesReactions1732400000002];
+export const migrations = [Initial1732400000000, Bans1732400000001, InvitesReactions1732400000002, Webhooks1732400000003, Commands1732400000004, Attachments1732400000005, AuditLog1732400000006];
