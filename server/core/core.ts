@@ -75,6 +75,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const guilds = new GuildService(db, guildRepo, access, bus, ids, auditLog);
   const attachments = new AttachmentService(new AttachmentRepository(db), deps.storage, ids, deps.publicUrl ?? (() => ''));
   const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, new BanRepository(db), access, auth, bus, ids, auditLog);
+  const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments);
   return {
     bus,
     ids,
@@ -82,16 +83,16 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     users: new UserService(userRepo, guildRepo, access, bus),
     applications,
     guilds,
-    messages: new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments),
+    messages,
     attachments,
     sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications),
     access,
-    webhooks: new WebhookService(new WebhookRepository(db), new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids), access, bus, ids),
+    webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     ...createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog }),
     ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),
-    ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo }),
+    ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
     close: () => {
       auth.close();
       accessCache.close();

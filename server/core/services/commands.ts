@@ -3,7 +3,6 @@ import type { ApplicationRow } from '../../db/entities/index.js';
 import { CommandRepository, type CommandFields, type CommandRow } from '../../db/repositories/commands.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import { InteractionRepository } from '../../db/repositories/interactions.js';
-import { MessageRepository } from '../../db/repositories/messages.js';
 import { ApplicationRepository, type UserRepository } from '../../db/repositories/users.js';
 import type { EventBus } from '../../events/bus.js';
 import type { AccessService } from '../access.js';
@@ -12,7 +11,7 @@ import { FieldErrors, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapCommand } from '../mappers/interactions.js';
 import { InteractionService } from './interactions.js';
-import { MessageService } from './messages.js';
+import type { MessageService } from './messages.js';
 
 /** A command as a client sends it (already shaped by the route's schema). */
 export interface CommandInput {
@@ -195,11 +194,10 @@ export interface InteractionServices {
   interactions: InteractionService;
 }
 
-export function createInteractionServices(deps: { db: Database; bus: EventBus; ids: SnowflakeGenerator; access: AccessService; guildRepo: GuildRepository; userRepo: UserRepository }): InteractionServices {
-  const { db, bus, ids, access, guildRepo, userRepo } = deps;
+export function createInteractionServices(deps: { db: Database; bus: EventBus; ids: SnowflakeGenerator; access: AccessService; guildRepo: GuildRepository; userRepo: UserRepository; messages: MessageService }): InteractionServices {
+  const { db, bus, ids, access, guildRepo, userRepo, messages } = deps;
   const commandRepo = new CommandRepository(db);
   const appRepo = new ApplicationRepository(db);
-  const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids);
   return {
     commands: new CommandService(db, commandRepo, appRepo, guildRepo, ids),
     interactions: new InteractionService(new InteractionRepository(db), commandRepo, appRepo, guildRepo, userRepo, access, messages, bus, ids),
