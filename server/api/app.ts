@@ -11,6 +11,7 @@ import { authRoutes } from './routes/auth.js';
 import { banRoutes } from './routes/bans.js';
 import type { RouteDeps } from './routes/deps.js';
 import { commandRoutes } from './routes/commands.js';
+import { accountExtraRoutes, guildExtraRoutes } from './routes/extras.js';
 import { gatewayRoutes } from './routes/gateway.js';
 import { channelRoutes, guildRoutes } from './routes/guilds.js';
 import { interactionRoutes } from './routes/interactions.js';
@@ -20,6 +21,9 @@ import { roleRoutes } from './routes/roles.js';
 import { socialRoutes } from './routes/social.js';
 import { userRoutes } from './routes/users.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { scheduledEventRoutes } from './routes/scheduled-events.js';
+import { expressionRoutes } from './routes/expressions.js';
+import { threadRoutes } from './routes/threads.js';
 
 export interface ApiDeps {
   core: Core;
@@ -79,7 +83,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   };
 
   const api = express.Router({ caseSensitive: true });
-  for (const register of [authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, socialRoutes, messageRoutes, roleRoutes, memberRoutes, banRoutes, commandRoutes, interactionRoutes, webhookRoutes]) {
+  for (const register of [authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, socialRoutes, messageRoutes, roleRoutes, memberRoutes, banRoutes, commandRoutes, interactionRoutes, webhookRoutes, expressionRoutes, scheduledEventRoutes, guildExtraRoutes, accountExtraRoutes, threadRoutes]) {
     register(api, routeDeps);
   }
   api.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));

@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { PassThrough, type Readable } from 'node:stream';
 import { INLINE_IMAGE_TYPES, sniffImage } from '../core/media.js';
 import type { AttachmentService } from '../core/services/attachments.js';
+import { emojiKey, stickerKey } from '../core/services/expression-files.js';
 import type { FileStorage } from '../core/storage.js';
 
 const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
@@ -10,6 +11,9 @@ const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpe
 const CDN_PATH = /^\/(avatars|icons|attachments|banners|emojis)\/(\d{1,20})\/([A-Za-z0-9_.-]{1,255})$/;
 /** Message attachments: /attachments/<channel>/<attachment>/<filename>. */
 const ATTACHMENT_PATH = /^\/attachments\/(\d{1,20})\/(\d{1,20})\/([A-Za-z0-9_.-]{1,255})$/;
+
+/** Custom emojis and stickers: /emojis/<id>.<ext>, /stickers/<id>.<ext> (the stored image, whatever the extension asked). */
+const EXPRESSION_PATH = /^\/(emojis|stickers)\/(\d{1,20})\.(png|gif|webp|jpg|jpeg)$/;
 
 const notFound = (res: Response) => void res.status(404).json({ message: '404: Not Found', code: 0 });
 
@@ -26,6 +30,18 @@ export function createCdnApp(deps: CdnDeps): express.Express {
   app.get(ATTACHMENT_PATH, (req: Request, res: Response, next: NextFunction) => {
     const [, channelId, attachmentId, filename] = ATTACHMENT_PATH.exec(req.path)!;
     void serveAttachment(deps, res, channelId!, attachmentId!, filename!).catch(next);
+  });
+  app.get(EXPRESSION_PATH, (req: Request, res: Response, next: NextFunction) => {
+    const [, kind, id] = EXPRESSION_PATH.exec(req.path)!;
+    deps.storage
+      .get(kind === 'emojis' ? emojiKey(id!) : stickerKey(id!))
+      .then((data) => {
+        if (!data) return notFound(res);
+        res.set('Cache-Control', 'public, max-age=31536000, immutable');
+        res.set('X-Content-Type-Options', 'nosniff');
+        res.type(sniffImage(data)?.contentType ?? 'application/octet-stream').send(data);
+      })
+      .catch(next);
   });
   app.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
     const m = CDN_PATH.exec(req.path);

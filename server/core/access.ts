@@ -6,6 +6,7 @@ import type { ChannelAccessCache } from './access-cache.js';
 import type { AuthContext } from './context.js';
 import { HttpError } from './errors.js';
 import { computeBasePermissions, computeChannelPermissions, has, type Overwrite } from './permissions.js';
+import { isThread, threadPermissions } from './threads.js';
 
 export interface ChannelAccess {
   channel: ChannelAccessRow;
@@ -117,7 +118,9 @@ export class AccessService {
   }
 
   private permissionsIn(channel: ChannelAccessRow, userId: string): bigint {
-    return computeChannelPermissions(
+    // A thread has no overwrites of its own: it takes its parent's (then the thread rules).
+    const thread = isThread(channel.type);
+    const perms = computeChannelPermissions(
       {
         guildId: channel.guild_id!,
         ownerId: channel.owner_id ?? '',
@@ -125,8 +128,9 @@ export class AccessService {
         memberRoleIds: channel.member_roles ?? [],
         roles: (channel.roles ?? []).map((r) => ({ id: r.id, permissions: BigInt(r.permissions) })),
       },
-      channel.permission_overwrites.map(toOverwrite),
+      (thread ? (channel.parent_overwrites ?? []) : channel.permission_overwrites).map(toOverwrite),
     );
+    return thread ? threadPermissions(perms, channel) : perms;
   }
 
   async requireChannelPermission(ctx: AuthContext, channelId: string, flag: bigint): Promise<ChannelAccess> {

@@ -23,14 +23,19 @@ import { AttachmentRepository } from '../db/repositories/attachments.js';
 import type { FileStorage } from './storage.js';
 import { createInteractionServices, type InteractionServices } from './services/commands.js';
 import { createModerationServices, type ModerationServices } from './services/moderation.js';
+import { createExtraServices, type ExtraServices } from './services/extras.js';
 import { SessionService } from './services/sessions.js';
+import { ThreadService } from './services/threads.js';
+import { ThreadRepository } from '../db/repositories/threads.js';
+import { createScheduledEventServices, type ScheduledEventServices } from './services/scheduled-events.js';
 import { createSocialServices, type SocialServices } from './services/social.js';
 import { UserService } from './services/users.js';
 import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
+import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
-export interface Core extends ModerationServices, SocialServices, InteractionServices {
+export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices {
   bus: EventBus;
   ids: SnowflakeGenerator;
   auth: AuthService;
@@ -38,6 +43,7 @@ export interface Core extends ModerationServices, SocialServices, InteractionSer
   applications: ApplicationService;
   guilds: GuildService;
   messages: MessageService;
+  threads: ThreadService;
   /** Message files: uploads, their rows, and where the CDN finds them. */
   attachments: AttachmentService;
   sessions: SessionService;
@@ -75,7 +81,10 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const guilds = new GuildService(db, guildRepo, access, bus, ids, auditLog);
   const attachments = new AttachmentService(new AttachmentRepository(db), deps.storage, ids, deps.publicUrl ?? (() => ''));
   const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, new BanRepository(db), access, auth, bus, ids, auditLog);
-  const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments);
+  const expressions = createExpressionServices({ db, bus, ids, access, guildRepo, audit: auditLog, storage: deps.storage });
+  const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
+  const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids);
+  const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads);
   return {
     bus,
     ids,
@@ -84,15 +93,19 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     applications,
     guilds,
     messages,
+    threads,
     attachments,
-    sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications),
+    sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications, expressions, scheduled.scheduledEvents),
     access,
     webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
+    ...expressions,
+    ...scheduled,
     ...createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog }),
     ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
+    ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog }),
     close: () => {
       auth.close();
       accessCache.close();

@@ -49,6 +49,20 @@ export const ErrorCodes = {
   UNKNOWN_WEBHOOK: { code: 10015, status: 404, message: 'Unknown Webhook' },
   INVALID_WEBHOOK_TOKEN: { code: 50027, status: 401, message: 'Invalid Webhook Token' },
   MAX_WEBHOOKS: { code: 30007, status: 400, message: 'Maximum number of webhooks reached (15)' },
+  UNKNOWN_STAGE_INSTANCE: { code: 10067, status: 404, message: 'Unknown Stage Instance' },
+  UNKNOWN_SCHEDULED_EVENT: { code: 10070, status: 404, message: 'Unknown Guild Scheduled Event' },
+  STAGE_ALREADY_OPEN: { code: 150006, status: 400, message: 'Stage already open' },
+  SCHEDULED_EVENT_FINISHED: { code: 180000, status: 400, message: 'Cannot update a finished event' },
+  WIDGET_DISABLED: { code: 50004, status: 403, message: 'Widget Disabled' },
+  INVALID_GUILD: { code: 50055, status: 400, message: 'Invalid Guild' },
+  UNKNOWN_GUILD_EMOJI: { code: 10014, status: 404, message: 'Unknown Emoji' },
+  UNKNOWN_STICKER: { code: 10060, status: 404, message: 'Unknown Sticker' },
+  UNKNOWN_STICKER_PACK: { code: 10061, status: 404, message: 'Unknown Sticker Pack' },
+  MAX_EMOJIS: { code: 30008, status: 400, message: 'Maximum number of emojis reached' },
+  MAX_STICKERS: { code: 30039, status: 400, message: 'Maximum number of stickers reached (5)' },
+  INVALID_CHANNEL_TYPE: { code: 50024, status: 400, message: 'Cannot execute action on this channel type' },
+  THREAD_ARCHIVED: { code: 50083, status: 400, message: 'Thread is archived' },
+  THREAD_ALREADY_CREATED: { code: 160004, status: 400, message: 'A thread has already been created for this message' },
 } as const;
 
 export type ErrorKey = keyof typeof ErrorCodes;

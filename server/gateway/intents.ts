@@ -28,6 +28,22 @@ const EVENT_INTENT: Record<string, number> = {
   MESSAGE_REACTION_REMOVE_ALL: GatewayIntentBits.GuildMessageReactions,
   MESSAGE_REACTION_REMOVE_EMOJI: GatewayIntentBits.GuildMessageReactions,
   WEBHOOKS_UPDATE: GatewayIntentBits.GuildWebhooks,
+  THREAD_CREATE: GatewayIntentBits.Guilds,
+  THREAD_UPDATE: GatewayIntentBits.Guilds,
+  THREAD_DELETE: GatewayIntentBits.Guilds,
+  THREAD_LIST_SYNC: GatewayIntentBits.Guilds,
+  THREAD_MEMBER_UPDATE: GatewayIntentBits.Guilds,
+  THREAD_MEMBERS_UPDATE: GatewayIntentBits.GuildMembers,
+  GUILD_SCHEDULED_EVENT_CREATE: GatewayIntentBits.GuildScheduledEvents,
+  GUILD_SCHEDULED_EVENT_UPDATE: GatewayIntentBits.GuildScheduledEvents,
+  GUILD_SCHEDULED_EVENT_DELETE: GatewayIntentBits.GuildScheduledEvents,
+  GUILD_SCHEDULED_EVENT_USER_ADD: GatewayIntentBits.GuildScheduledEvents,
+  GUILD_SCHEDULED_EVENT_USER_REMOVE: GatewayIntentBits.GuildScheduledEvents,
+  STAGE_INSTANCE_CREATE: GatewayIntentBits.Guilds,
+  STAGE_INSTANCE_UPDATE: GatewayIntentBits.Guilds,
+  STAGE_INSTANCE_DELETE: GatewayIntentBits.Guilds,
+  GUILD_EMOJIS_UPDATE: GatewayIntentBits.GuildExpressions,
+  GUILD_STICKERS_UPDATE: GatewayIntentBits.GuildExpressions,
 };
 
 /**

@@ -14,7 +14,7 @@ const BY_CHANNEL_ID = new Set([
   'INVITE_DELETE',
   'WEBHOOKS_UPDATE',
 ]);
-const BY_ID = new Set(['CHANNEL_CREATE', 'CHANNEL_UPDATE']);
+const BY_ID = new Set(['CHANNEL_CREATE', 'CHANNEL_UPDATE', 'THREAD_CREATE', 'THREAD_UPDATE', 'THREAD_MEMBERS_UPDATE']);
 
 /** The guild channel a dispatch is about, or undefined for guild-wide and DM events. */
 export function channelOf(t: string, d: unknown): string | undefined {

@@ -21,10 +21,19 @@ const OPEN_TO_ANY_USER = new Set([
   'GET /invites/:code',
   'POST /invites/:code',
   'POST /interactions',
+  'GET /stickers/:stickerId',
+  'GET /sticker-packs',
+  'GET /sticker-packs/:packId',
+  'GET /voice/regions',
 ]);
 
 /** A valid body (or query) for routes whose validation would otherwise answer first. */
+const PNG_URI = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
 const VALID: Record<string, { body?: unknown; query?: string }> = {
+  'POST /guilds/:guildId/emojis': { body: { name: 'ok', image: PNG_URI } },
+  'POST /applications/:applicationId/emojis': { body: { name: 'ok', image: PNG_URI } },
+  'POST /guilds/:guildId/stickers': { body: { name: 'st', tags: 't', file: PNG_URI } },
   'POST /oauth2/authorize': { body: { authorize: true, guild_id: 'GUILD' }, query: '?client_id=APP&scope=bot' },
   'POST /guilds/:guildId/channels': { body: { name: 'c' } },
   'PUT /channels/:channelId/permissions/:overwriteId': { body: { type: 0, deny: '2048' } },
@@ -39,12 +48,29 @@ const VALID: Record<string, { body?: unknown; query?: string }> = {
   'PUT /applications/:applicationId/commands': { body: [] },
   'POST /applications/:applicationId/guilds/:guildId/commands': { body: { name: 'c', description: 'd' } },
   'PUT /applications/:applicationId/guilds/:guildId/commands': { body: [] },
+  'POST /channels/:channelId/messages/:messageId/threads': { body: { name: 't' } },
+  'POST /channels/:channelId/threads': { body: { name: 't' } },
+  'POST /guilds/:guildId/scheduled-events': {
+    body: { name: 'e', privacy_level: 2, entity_type: 3, entity_metadata: { location: 'x' }, scheduled_start_time: '2100-01-01T00:00:00.000Z', scheduled_end_time: '2100-01-01T01:00:00.000Z' },
+  },
+  'POST /stage-instances': { body: { channel_id: 'GUILD', topic: 't' } },
+  'PUT /applications/:applicationId/role-connections/metadata': { body: [] },
 };
 
 /** What a member with only @everyone's default permissions may do in a guild. */
 const PLAIN_MEMBER_MAY = new Set([
+  'GET /guilds/:guildId/scheduled-events',
+  'GET /guilds/:guildId/scheduled-events/:eventId',
+  'GET /guilds/:guildId/scheduled-events/:eventId/users',
+  'GET /guilds/:guildId/emojis',
+  'GET /guilds/:guildId/emojis/:emojiId',
+  'GET /guilds/:guildId/stickers',
+  'GET /guilds/:guildId/stickers/:stickerId',
   'GET /guilds/:guildId',
   'GET /guilds/:guildId/channels',
+  'GET /guilds/:guildId/preview',
+  'GET /guilds/:guildId/regions',
+  'GET /guilds/:guildId/onboarding',
   'GET /guilds/:guildId/roles',
   'GET /guilds/:guildId/roles/:roleId',
   'GET /guilds/:guildId/members',
@@ -62,6 +88,18 @@ const PLAIN_MEMBER_MAY = new Set([
   'PUT /channels/:channelId/messages/:messageId/reactions/:emoji/@me',
   'DELETE /channels/:channelId/messages/:messageId/reactions/:emoji/@me',
   'GET /channels/:channelId/messages/:messageId/reactions/:emoji',
+  // @everyone's defaults hold CREATE_PUBLIC/PRIVATE_THREADS and SEND_MESSAGES_IN_THREADS, as on Discord;
+  // thread-member routes on a channel that is no thread then answer 50024.
+  'POST /channels/:channelId/messages/:messageId/threads',
+  'POST /channels/:channelId/threads',
+  'GET /guilds/:guildId/threads/active',
+  'GET /channels/:channelId/threads/archived/public',
+  'GET /channels/:channelId/users/@me/threads/archived/private',
+  'PUT /channels/:channelId/thread-members/@me',
+  'DELETE /channels/:channelId/thread-members/@me',
+  'PUT /channels/:channelId/thread-members/:userId',
+  'GET /channels/:channelId/thread-members/:userId',
+  'GET /channels/:channelId/thread-members',
 ]);
 
 test('every authenticated route: no token → 401, a stranger → 403/404, never 2xx or 5xx', async (t) => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { permissionBits, snowflake } from '../middleware/validation.js';
 import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
+import { threadPatchFields } from './threads.js';
 
 const CHANNEL_TYPES = [
   ChannelType.GuildText,
@@ -49,7 +50,7 @@ export function guildRoutes(router: Router, { core }: RouteDeps): void {
     method: 'get',
     path: '/guilds/:guildId',
     query: z.object({ with_counts: z.enum(['true', 'false']).optional() }),
-    handler: ({ ctx, params, query }) => guilds.get(ctx, params.guildId!, query.with_counts === 'true'),
+    handler: async ({ ctx, params, query }) => core.emojis.withExpressions(await guilds.get(ctx, params.guildId!, query.with_counts === 'true')),
   });
 
   route(router, core.auth, {
@@ -104,8 +105,9 @@ export function channelRoutes(router: Router, { core }: RouteDeps): void {
   route(router, core.auth, {
     method: 'patch',
     path: '/channels/:channelId',
-    body: z.object(patchable).partial(),
-    handler: ({ ctx, params, body }) => guilds.updateChannel(ctx, params.channelId!, body),
+    body: z.object({ ...patchable, ...threadPatchFields }).partial(),
+    // A thread is edited by its owner or MANAGE_THREADS (services/threads.ts); other channels here.
+    handler: async ({ ctx, params, body }) => (await core.threads.update(ctx, params.channelId!, body)) ?? guilds.updateChannel(ctx, params.channelId!, body),
   });
 
   route(router, core.auth, { method: 'delete', path: '/channels/:channelId', handler: ({ ctx, params }) => guilds.deleteChannel(ctx, params.channelId!) });

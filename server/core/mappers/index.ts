@@ -12,6 +12,7 @@ import type {
 } from 'discord-api-types/v10';
 import type { ChannelRow, GuildRow, MemberRow, MessageRow, RoleRow, UserRow } from '../../db/entities/index.js';
 import { snowflakeTimestamp } from '../ids/snowflake.js';
+import { isThread, mapThread } from '../threads.js';
 
 type PublicUserFields = Pick<UserRow, 'id' | 'username' | 'discriminator' | 'global_name' | 'avatar' | 'bot'> & { flags?: string };
 
@@ -62,6 +63,7 @@ export function mapRole(r: RoleRow): APIRole {
 }
 
 export function mapChannel(c: ChannelRow, lastMessageId: string | null = null): APIChannel {
+  if (isThread(c.type)) return mapThread(c, lastMessageId);
   const overwrites = c.permission_overwrites.map((o) => ({ id: o.id, type: o.type, allow: o.allow, deny: o.deny })) as APIOverwrite[];
   const base: Record<string, unknown> = {
     id: c.id,

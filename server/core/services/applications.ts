@@ -17,7 +17,7 @@ import { ALL_PERMISSIONS } from '../permissions.js';
 import type { AuthService } from './auth.js';
 
 /** The application object of Discord's developer routes. Optional objects are left out, never null. */
-function mapApplication(app: ApplicationRow, owner: UserRow, bot?: UserRow) {
+export function mapApplication(app: ApplicationRow, owner: UserRow, bot?: UserRow) {
   return {
     id: app.id,
     name: app.name,
@@ -31,9 +31,11 @@ function mapApplication(app: ApplicationRow, owner: UserRow, bot?: UserRow) {
     flags: Number(app.flags),
     owner: mapUser(owner),
     team: null,
-    tags: [],
+    tags: app.tags ?? [],
     redirect_uris: [],
-    interactions_endpoint_url: null,
+    interactions_endpoint_url: app.interactions_endpoint_url ?? null,
+    ...(app.role_connections_verification_url ? { role_connections_verification_url: app.role_connections_verification_url } : {}),
+    ...(app.custom_install_url ? { custom_install_url: app.custom_install_url } : {}),
     ...(bot ? { bot: mapUser(bot) } : {}),
   };
 }

@@ -12,6 +12,7 @@ import { mapMessage, mapPartialMember } from '../mappers/index.js';
 import type { AttachmentRef, AttachmentService, Upload } from './attachments.js';
 import { mapReactions } from '../mappers/social.js';
 import { has } from '../permissions.js';
+import type { ThreadService } from './threads.js';
 
 const TEXT_TYPES = new Set<number>([
   ChannelType.GuildText,
@@ -78,6 +79,7 @@ export class MessageService {
     private readonly ids: SnowflakeGenerator,
     private readonly reactions?: ReactionRepository,
     private readonly attachments?: AttachmentService,
+    private readonly threads?: Pick<ThreadService, 'beforeMessage'>,
   ) {}
 
   async create(ctx: AuthContext, channelId: string, input: MessageInput): Promise<APIMessage> {
@@ -88,6 +90,7 @@ export class MessageService {
     const embeds = input.embeds ?? [];
     const files = this.attachments?.plan(access.permissions, input.files ?? [], input.attachments) ?? [];
     if (content.trim() === '' && embeds.length === 0 && files.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    await this.threads?.beforeMessage(access);
     let referenced: APIMessage | null | undefined;
     let reference: MessageWithAuthor['message_reference'] = undefined;
     if (input.message_reference?.message_id) {

@@ -6,7 +6,10 @@ import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { mapChannel, mapGuild, mapMember, mapSelf } from '../mappers/index.js';
 import { viewableChannels } from '../visibility.js';
+import { mapThread, viewableThreads } from '../threads.js';
 import type { ApplicationService } from './applications.js';
+import type { ScheduledEventService } from './scheduled-events.js';
+import type { ExpressionServices } from './expressions.js';
 
 /** Guilds above this many members send only the session user's own member in GUILD_CREATE. */
 const LARGE_THRESHOLD = 250;
@@ -24,6 +27,8 @@ export class SessionService {
     private readonly guilds: GuildRepository,
     private readonly snapshots: GuildSnapshotRepository,
     private readonly applications: ApplicationService,
+    private readonly expressions?: ExpressionServices,
+    private readonly scheduledEvents?: Pick<ScheduledEventService, 'guildCreateExtras'>,
   ) {}
 
   async ready(ctx: AuthContext): Promise<ReadyState> {
@@ -41,6 +46,8 @@ export class SessionService {
     const out = new Map<string, Record<string, unknown>>();
     if (guildIds.length === 0) return out;
     const rows = await this.snapshots.load(guildIds, userId, LARGE_THRESHOLD);
+    const [emojis, stickers] = await Promise.all([this.expressions?.emojis.ofGuilds(guildIds), this.expressions?.stickers.ofGuilds(guildIds)]);
+    const events = await this.scheduledEvents?.guildCreateExtras(guildIds);
     const byGuild = <T extends { guild_id: string | null }>(list: T[]) => {
       const map = new Map<string, T[]>();
       for (const item of list) {
@@ -54,6 +61,7 @@ export class SessionService {
     const roles = byGuild(rows.roles);
     const channels = byGuild(rows.channels);
     const members = byGuild(rows.members);
+    const threads = byGuild(rows.threads);
     const self = new Map(rows.self.map((m) => [m.guild_id, m]));
     for (const guild of rows.guilds) {
       const me = self.get(guild.id);
@@ -64,6 +72,8 @@ export class SessionService {
       const visible = viewableChannels(guild, userId, me.roles, guildRoles, channels.get(guild.id) ?? []);
       out.set(guild.id, {
         ...mapGuild(guild, guildRoles),
+        emojis: emojis?.get(guild.id) ?? [],
+        stickers: stickers?.get(guild.id) ?? [],
         channels: visible.map((c) => mapChannel(c, rows.lastMessageIds.get(c.id) ?? null)),
         members: (large ? [me] : (members.get(guild.id) ?? [])).map(mapMember),
         member_count: count,
@@ -73,9 +83,9 @@ export class SessionService {
         lazy: true,
         voice_states: [],
         presences: [],
-        threads: [],
-        stage_instances: [],
-        guild_scheduled_events: [],
+        threads: viewableThreads(guild, userId, me.roles, guildRoles, channels.get(guild.id) ?? [], threads.get(guild.id) ?? []).map((t) => mapThread(t, rows.lastMessageIds.get(t.id) ?? null)),
+        stage_instances: (events?.get(guild.id)?.stage_instances ?? []).filter((s) => visible.some((c) => c.id === s.channel_id)),
+        guild_scheduled_events: (events?.get(guild.id)?.guild_scheduled_events ?? []).filter((e) => !e.channel_id || visible.some((c) => c.id === e.channel_id)),
         soundboard_sounds: [],
         embedded_activities: [],
       });

@@ -29,6 +29,11 @@ export interface ApplicationRow {
   bot_require_code_grant: boolean;
   flags: string;
   verify_key: string;
+  interactions_endpoint_url: string | null;
+  role_connections_verification_url: string | null;
+  custom_install_url: string | null;
+  tags: string[];
+  role_connections_metadata: unknown[];
 }
 
 export interface GuildRow {
@@ -80,6 +85,20 @@ export interface ChannelRow {
   user_limit: number | null;
   rate_limit_per_user: number;
   permission_overwrites: OverwriteRow[];
+  /** Threads (types 10–12) only: who started it, its metadata and counters. */
+  thread_owner_id?: string | null;
+  thread_metadata?: ThreadMetadataRow | null;
+  message_count?: number;
+  member_count?: number;
+}
+
+export interface ThreadMetadataRow {
+  archived: boolean;
+  auto_archive_duration: number;
+  archive_timestamp: string;
+  locked: boolean;
+  invitable?: boolean;
+  create_timestamp: string;
 }
 
 export interface MemberRow {

@@ -1,6 +1,7 @@
 import type { Queryable } from '../database.js';
 import type { ChannelRow, GuildRow, RoleRow } from '../entities/index.js';
 import type { MemberWithUser } from './guilds.js';
+import { ThreadRepository, type ThreadWithJoined } from './threads.js';
 
 /** Everything GUILD_CREATE needs for several guilds at once, as rows. */
 export interface GuildSnapshotRows {
@@ -13,6 +14,8 @@ export interface GuildSnapshotRows {
   members: MemberWithUser[];
   /** The asking user's own member row in each guild. */
   self: MemberWithUser[];
+  /** Unarchived threads of each guild, with whether the user joined them. */
+  threads: ThreadWithJoined[];
 }
 
 const MEMBER_COLUMNS = 'm.*, u.username, u.discriminator, u.global_name, u.avatar, u.bot';
@@ -29,7 +32,7 @@ export class GuildSnapshotRepository {
     const [guilds, roles, channels, lastIds, counts, members, self] = await Promise.all([
       this.db.query<GuildRow>('SELECT * FROM guilds WHERE id = ANY($1::bigint[])', [ids]),
       this.db.query<RoleRow>('SELECT * FROM roles WHERE guild_id = ANY($1::bigint[]) ORDER BY position, id', [ids]),
-      this.db.query<ChannelRow>('SELECT * FROM channels WHERE guild_id = ANY($1::bigint[]) ORDER BY position, id', [ids]),
+      this.db.query<ChannelRow>('SELECT * FROM channels WHERE guild_id = ANY($1::bigint[]) AND type NOT IN (10, 11, 12) ORDER BY position, id', [ids]),
       this.db.query<{ channel_id: string; last_id: string }>(
         `SELECT c.id AS channel_id, l.id AS last_id FROM channels c
            CROSS JOIN LATERAL (SELECT id FROM messages m WHERE m.channel_id = c.id ORDER BY id DESC LIMIT 1) l
@@ -57,6 +60,7 @@ export class GuildSnapshotRepository {
       memberCounts: new Map(counts.map((r) => [r.guild_id, Number(r.n)])),
       members,
       self,
+      threads: await new ThreadRepository(this.db).active(ids, userId),
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../database.js';
-import type { ChannelRow, GuildRow, MemberRow, RoleRow } from '../entities/index.js';
+import type { ChannelRow, GuildRow, MemberRow, OverwriteRow, RoleRow } from '../entities/index.js';
 
 /** Everything the permission check of one channel needs, fetched in one round trip. */
 export interface ChannelAccessRow extends ChannelRow {
@@ -9,6 +9,9 @@ export interface ChannelAccessRow extends ChannelRow {
   member_nick: string | null;
   member_joined_at: Date | null;
   roles: { id: string; permissions: string }[] | null;
+  /** Threads: the parent channel's overwrites (a thread has none of its own) and whether the user joined it. */
+  parent_overwrites?: OverwriteRow[] | null;
+  thread_member?: boolean;
 }
 
 /** A guild member with its user, as mappers need it. */
@@ -92,7 +95,7 @@ export class GuildRepository {
   }
 
   async channelsOf(guildId: string): Promise<ChannelRow[]> {
-    return this.db.query<ChannelRow>('SELECT * FROM channels WHERE guild_id = $1 ORDER BY position, id', [guildId]);
+    return this.db.query<ChannelRow>('SELECT * FROM channels WHERE guild_id = $1 AND type NOT IN (10, 11, 12) ORDER BY position, id', [guildId]);
   }
 
   async countChannels(guildId: string): Promise<number> {
@@ -109,8 +112,11 @@ export class GuildRepository {
       `SELECT c.*, g.owner_id, (m.user_id IS NOT NULL) AS is_member, m.roles AS member_roles, m.nick AS member_nick,
               m.joined_at AS member_joined_at,
               (SELECT json_agg(json_build_object('id', r.id::text, 'permissions', r.permissions::text))
-                 FROM roles r WHERE r.guild_id = c.guild_id AND (r.id = c.guild_id OR r.id = ANY(m.roles))) AS roles
+                 FROM roles r WHERE r.guild_id = c.guild_id AND (r.id = c.guild_id OR r.id = ANY(m.roles))) AS roles,
+              p.permission_overwrites AS parent_overwrites,
+              EXISTS (SELECT 1 FROM thread_members tm WHERE tm.channel_id = c.id AND tm.user_id = $2) AS thread_member
          FROM channels c
+         LEFT JOIN channels p ON p.id = c.parent_id AND c.type IN (10, 11, 12)
          LEFT JOIN guilds g ON g.id = c.guild_id
          LEFT JOIN members m ON m.guild_id = c.guild_id AND m.user_id = $2
         WHERE c.id = $1`,
@@ -128,7 +134,7 @@ export class GuildRepository {
   }
 
   async deleteChannel(id: string): Promise<void> {
-    await this.db.query('DELETE FROM channels WHERE id = $1', [id]);
+    await this.db.query('DELETE FROM channels WHERE id = $1 OR (parent_id = $1 AND type IN (10, 11, 12))', [id]);
     await this.db.query('UPDATE channels SET parent_id = NULL WHERE parent_id = $1', [id]);
   }
 
