@@ -2,10 +2,10 @@
 // HTTP on 127.0.0.1 with a free port, logs silent. Also returns the embedded cluster's own URL
 // so the benchmark can count rows with a direct pg connection.
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { configDefaults } from '../server/config/load.js';
+import { freePort } from '../server/db/embedded-postgres.js';
 import { loadConfig, startNode, type NodeHandle } from '../server/index.js';
 
 export interface BenchNode {
@@ -34,22 +34,6 @@ function countQueries(): void {
     queries++;
     return original.apply(this, args);
   };
-}
-
-/** A free loopback TCP port other than 5432 (the machine's own PostgreSQL). */
-async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, '127.0.0.1', () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-      });
-    });
-    if (port !== 5432 && port !== 0) return port;
-  }
-  throw new Error('no free port found');
 }
 
 export async function startBenchNode(dataDir: string): Promise<BenchNode> {

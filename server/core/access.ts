@@ -5,7 +5,7 @@ import { guildKey, userKey, type RoutingKey } from '../events/bus.js';
 import type { ChannelAccessCache } from './access-cache.js';
 import type { AuthContext } from './context.js';
 import { HttpError } from './errors.js';
-import { computeBasePermissions, computeChannelPermissions, has, type Overwrite } from './permissions.js';
+import { computeBasePermissions, computeChannelPermissions, has, toOverwrite } from './permissions.js';
 import { isThread, threadPermissions } from './threads.js';
 
 export interface ChannelAccess {
@@ -144,8 +144,4 @@ export class AccessService {
     if (!has(access.permissions, flag)) throw new HttpError('MISSING_PERMISSIONS');
     return access;
   }
-}
-
-export function toOverwrite(o: { id: string; type: number; allow: string; deny: string }): Overwrite {
-  return { id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) };
 }

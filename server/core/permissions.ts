@@ -265,3 +265,25 @@ export function canManageRole(actorHighestPosition: RolePosition, rolePosition: 
   if (actorIsOwner) return true;
   return compareRolePositions(actorHighestPosition, rolePosition) > 0;
 }
+
+/** An overwrite row (decimal strings) as the engine takes it. */
+export function toOverwrite(o: { id: string; type: number; allow: string; deny: string }): Overwrite {
+  return { id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) };
+}
+
+/** The permission subject of a member, from the guild's role rows. */
+export function memberSubject(
+  guild: { id: string; owner_id: string },
+  userId: string,
+  memberRoleIds: readonly string[],
+  roles: readonly { id: string; permissions: string }[],
+): PermissionSubject {
+  const held = new Set(memberRoleIds);
+  return {
+    guildId: guild.id,
+    ownerId: guild.owner_id,
+    userId,
+    memberRoleIds,
+    roles: roles.filter((r) => r.id === guild.id || held.has(r.id)).map((r) => ({ id: r.id, permissions: BigInt(r.permissions) })),
+  };
+}

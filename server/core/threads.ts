@@ -1,6 +1,6 @@
 import { ChannelType, PermissionFlagsBits, type APIThreadChannel } from 'discord-api-types/v10';
 import type { ChannelRow, RoleRow, ThreadMetadataRow } from '../db/entities/index.js';
-import { applyImplicitDenials, computeChannelPermissions, has } from './permissions.js';
+import { applyImplicitDenials, computeChannelPermissions, has, memberSubject, toOverwrite } from './permissions.js';
 
 /** Announcement, public and private threads. */
 export const THREAD_TYPES = new Set<number>([ChannelType.AnnouncementThread, ChannelType.PublicThread, ChannelType.PrivateThread]);
@@ -63,19 +63,12 @@ export function viewableThreads(
   parents: readonly ChannelRow[],
   threads: readonly (ChannelRow & { joined: boolean })[],
 ): ChannelRow[] {
-  const held = new Set(memberRoleIds);
-  const subject = {
-    guildId: guild.id,
-    ownerId: guild.owner_id,
-    userId,
-    memberRoleIds,
-    roles: roles.filter((r) => r.id === guild.id || held.has(r.id)).map((r) => ({ id: r.id, permissions: BigInt(r.permissions) })),
-  };
+  const subject = memberSubject(guild, userId, memberRoleIds, roles);
   const byId = new Map(parents.map((p) => [p.id, p]));
   return threads.filter((t) => {
     const parent = t.parent_id ? byId.get(t.parent_id) : undefined;
     if (!parent) return false;
-    const perms = computeChannelPermissions(subject, parent.permission_overwrites.map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) })));
+    const perms = computeChannelPermissions(subject, parent.permission_overwrites.map(toOverwrite));
     return has(threadPermissions(perms, { type: t.type, thread_member: t.joined }), PermissionFlagsBits.ViewChannel);
   });
 }

@@ -1,7 +1,6 @@
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { ChannelRow, RoleRow } from '../db/entities/index.js';
-import { toOverwrite } from './access.js';
-import { computeChannelPermissions, has } from './permissions.js';
+import { computeChannelPermissions, has, memberSubject, toOverwrite } from './permissions.js';
 
 /** The channels of one guild that a member can view (VIEW_CHANNEL after overwrites). */
 export function viewableChannels(
@@ -11,13 +10,6 @@ export function viewableChannels(
   roles: readonly Pick<RoleRow, 'id' | 'permissions'>[],
   channels: readonly ChannelRow[],
 ): ChannelRow[] {
-  const held = new Set(memberRoleIds);
-  const subject = {
-    guildId: guild.id,
-    ownerId: guild.owner_id,
-    userId,
-    memberRoleIds,
-    roles: roles.filter((r) => r.id === guild.id || held.has(r.id)).map((r) => ({ id: r.id, permissions: BigInt(r.permissions) })),
-  };
+  const subject = memberSubject(guild, userId, memberRoleIds, roles);
   return channels.filter((c) => has(computeChannelPermissions(subject, c.permission_overwrites.map(toOverwrite)), PermissionFlagsBits.ViewChannel));
 }

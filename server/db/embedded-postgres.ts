@@ -24,7 +24,7 @@ interface Credentials {
 }
 
 /** A free TCP port on loopback other than 5432. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   for (;;) {
     const port = await new Promise<number>((resolve, reject) => {
       const srv = createServer();
