@@ -85,6 +85,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
   const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids);
   const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads);
+  const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {
     bus,
     ids,
@@ -102,10 +103,10 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     ...expressions,
     ...scheduled,
-    ...createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog }),
+    ...moderation,
     ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
-    ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog }),
+    ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog, members: moderation.members }),
     close: () => {
       auth.close();
       accessCache.close();

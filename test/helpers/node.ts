@@ -1,6 +1,7 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { configDefaults } from '../../server/config/load.js';
 import { loadConfig, startNode, type NodeHandle } from '../../server/index.js';
@@ -107,4 +108,20 @@ export class Api {
     if (auth.status !== 200) throw new Error(`authorize bot: ${auth.status} ${JSON.stringify(auth.body)}`);
     return { appId: app.body.id, botId: bot.body.id, token: bot.body.token };
   }
+}
+
+/** Awaits a response and asserts Discord's error status and JSON code; returns it for more checks. */
+export async function expectError(res: Promise<JsonResponse<any>>, status: number, code: number): Promise<JsonResponse<any>> {
+  const r = await res;
+  assert.equal(r.status, status, JSON.stringify(r.body));
+  assert.equal(r.body.code, code, JSON.stringify(r.body));
+  return r;
+}
+
+/** A new user who joined the guild of `channelId` through a fresh invite of the owner. */
+export async function joinedUser(api: Api, ownerToken: string, channelId: string, name: string): Promise<{ token: string; id: string }> {
+  const user = await api.register(name);
+  const invite = await api.request('POST', `/channels/${channelId}/invites`, { token: ownerToken, body: { unique: true } });
+  assert.equal((await api.request('POST', `/invites/${invite.body.code}`, { token: user.token })).status, 200);
+  return user;
 }

@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startTestNode, type Api, type JsonResponse } from '../helpers/node.js';
+import { snowflakeFromTimestamp } from '../../server/core/ids/snowflake.js';
+import { expectError, joinedUser, startTestNode } from '../helpers/node.js';
 
 const CREATE_INSTANT_INVITE = 1n << 0n;
 const ADD_REACTIONS = 1n << 6n;
 const SEND_MESSAGES = 1n << 11n;
 const READ_MESSAGE_HISTORY = 1n << 16n;
-const DISCORD_EPOCH = 1_420_070_400_000n;
 const THUMBS = '%F0%9F%91%8D';
 
 /** A snowflake made `daysAgo` days ago. */
-function idFromDaysAgo(daysAgo: number): string {
-  return ((BigInt(Date.now() - daysAgo * 86_400_000) - DISCORD_EPOCH) << 22n).toString();
-}
-
-async function expectError(res: Promise<JsonResponse<any>>, status: number, code: number): Promise<JsonResponse<any>> {
-  const r = await res;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.equal(r.body.code, code, JSON.stringify(r.body));
-  return r;
-}
-
-/** A user who joined `guildId` through a fresh invite of the owner. */
-async function joinedUser(api: Api, ownerToken: string, channelId: string, name: string): Promise<{ token: string; id: string }> {
-  const user = await api.register(name);
-  const invite = await api.request('POST', `/channels/${channelId}/invites`, { token: ownerToken, body: { unique: true } });
-  assert.equal((await api.request('POST', `/invites/${invite.body.code}`, { token: user.token })).status, 200);
-  return user;
-}
+const idFromDaysAgo = (daysAgo: number): string => snowflakeFromTimestamp(Date.now() - daysAgo * 86_400_000);
 
 test('invites, reactions, pins, typing, bulk delete and DMs answer 401/403/404/400 as Discord does', async (t) => {
   const { api } = await startTestNode(t);

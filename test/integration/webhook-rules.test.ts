@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startTestNode, type Api, type JsonResponse } from '../helpers/node.js';
+import { expectError, joinedUser, startTestNode } from '../helpers/node.js';
 
 const MANAGE_WEBHOOKS = 1n << 29n;
-
-async function expectError(res: Promise<JsonResponse<any>>, status: number, code: number): Promise<JsonResponse<any>> {
-  const r = await res;
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  assert.equal(r.body.code, code, JSON.stringify(r.body));
-  return r;
-}
-
-/** A user who joined the guild of `channelId` through a fresh invite of the owner. */
-async function joinedUser(api: Api, ownerToken: string, channelId: string, name: string): Promise<{ token: string; id: string }> {
-  const user = await api.register(name);
-  const invite = await api.request('POST', `/channels/${channelId}/invites`, { token: ownerToken, body: { unique: true } });
-  assert.equal((await api.request('POST', `/invites/${invite.body.code}`, { token: user.token })).status, 200);
-  return user;
-}
 
 test('webhooks answer 401/403/404/400 as Discord does; token routes need no auth', async (t) => {
   const { api } = await startTestNode(t);
