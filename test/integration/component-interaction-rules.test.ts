@@ -45,7 +45,9 @@ test('component and autocomplete interactions: message ownership, custom ids, se
   assert.equal(code(await click(user.token, { component_type: 2, custom_id: 'go' }, theirs.body.id), 'message_id'), 'INTERACTION_MESSAGE_NOT_OWNED');
   assert.equal(code(await click(user.token, { component_type: 2, custom_id: 'nope' }), 'data', 'custom_id'), 'COMPONENT_NOT_FOUND');
   assert.equal(code(await click(user.token, { component_type: 3, custom_id: 'go' }), 'data', 'component_type'), 'BASE_TYPE_CHOICES');
-  assert.equal(code(await click(user.token, { component_type: 2, custom_id: 'off' }), 'data', 'custom_id'), 'COMPONENT_DISABLED');
+  const disabled = await click(user.token, { component_type: 2, custom_id: 'off' });
+  assert.equal(code(disabled, 'data'), 'COMPONENT_VALIDATION_FAILED', 'Discord\'s code for any failed component check');
+  assert.equal(code(disabled, 'data', 'custom_id'), 'COMPONENT_DISABLED');
   assert.equal(code(await click(user.token, { component_type: 2, custom_id: 'go', values: ['a'] }), 'data', 'values'), 'BASE_TYPE_INVALID');
   assert.equal(code(await click(user.token, { component_type: 3, custom_id: 'menu', values: [] }), 'data', 'values'), 'BASE_TYPE_BAD_LENGTH');
   assert.equal(code(await click(user.token, { component_type: 3, custom_id: 'menu', values: ['a', 'a'] }), 'data', 'values'), 'SELECT_COMPONENT_VALUES_DUPLICATED');

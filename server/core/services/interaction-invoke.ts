@@ -9,7 +9,7 @@ import { userKey, type EventBus } from '../../events/bus.js';
 import type { AccessService, ChannelAccess } from '../access.js';
 import { allComponents, type ActionRow } from '../components.js';
 import type { AuthContext } from '../context.js';
-import { fieldError, FieldErrors, HttpError } from '../errors.js';
+import { fieldError, FieldErrors, HttpError, type ErrorTree } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapChannel, mapMember, mapUser } from '../mappers/index.js';
 import { checkFocused, checkOptions, checkSelectValues, entityOptions, SELECT_KIND, type CommandOption } from './interaction-options.js';
@@ -169,20 +169,26 @@ export class InteractionInvoker {
     if (!customId) throw fieldError(['data', 'custom_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
     if (componentType === undefined) throw fieldError(['data', 'component_type'], 'BASE_TYPE_REQUIRED', 'This field is required');
     const { message, ephemeral } = await this.componentMessage(ctx, appId, botId, access.channel.id, input.message_id);
+    const data = await asComponentValidation(() => this.componentData(ctx, access, message, input));
+    return { data, message, ...(ephemeral ? { ephemeral } : {}) };
+  }
+
+  private async componentData(ctx: AuthContext, access: ChannelAccess, message: APIMessage, input: InvokeInput): Promise<Record<string, unknown>> {
+    const { custom_id: customId, component_type: componentType } = input.data;
     const component = allComponents((message.components ?? []) as unknown as ActionRow[]).find((c) => c.custom_id === customId);
     if (!component) throw fieldError(['data', 'custom_id'], 'COMPONENT_NOT_FOUND', 'The message has no component with this custom id');
     if (component.type !== componentType) throw fieldError(['data', 'component_type'], 'BASE_TYPE_CHOICES', `Value must be one of (${component.type}).`);
     if (component.disabled === true) throw fieldError(['data', 'custom_id'], 'COMPONENT_DISABLED', 'This component is disabled');
     const data: Record<string, unknown> = { custom_id: customId, component_type: componentType, id: component.id };
-    if (componentType === BUTTON) {
+    if (input.data.component_type === BUTTON) {
       if (input.data.values !== undefined) throw fieldError(['data', 'values'], 'BASE_TYPE_INVALID', 'A button has no values');
     } else {
       const values = checkSelectValues(component, input.data.values ?? []);
       data.values = values;
-      const kind = SELECT_KIND[componentType];
+      const kind = SELECT_KIND[component.type];
       if (kind) data.resolved = await this.resolveValues(ctx, access, kind, values, component.channel_types as number[] | undefined);
     }
-    return { data, message, ...(ephemeral ? { ephemeral } : {}) };
+    return data;
   }
 
   private async componentMessage(ctx: AuthContext, appId: string, botId: string, channelId: string, messageId: string): Promise<{ message: APIMessage; ephemeral?: Record<string, Record<string, unknown>> }> {
@@ -209,5 +215,21 @@ export class InteractionInvoker {
     });
     errors.throwIfAny();
     return resolved;
+  }
+}
+
+/**
+ * Discord answers every failed check of a used component with COMPONENT_VALIDATION_FAILED at
+ * `data`; the specific reason is kept beside it, at its own path.
+ */
+async function asComponentValidation<T>(check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (err) {
+    if (err instanceof HttpError && err.code === 50035 && err.errors) {
+      const data = (err.errors.data ??= {}) as ErrorTree;
+      (data._errors ??= []).unshift({ code: 'COMPONENT_VALIDATION_FAILED', message: 'Component validation failed' });
+    }
+    throw err;
   }
 }
