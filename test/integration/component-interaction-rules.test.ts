@@ -9,7 +9,8 @@ test('component and autocomplete interactions: message ownership, custom ids, se
   const { api, base } = await startTestNode(t);
   const owner = await api.register('cirowner');
   const guild = await api.createGuild(owner.token, 'Component interactions');
-  const bot = await api.createBot(owner.token, guild.id, 'ClickBot', '3072');
+  // VIEW_CHANNEL, SEND_MESSAGES and MANAGE_WEBHOOKS.
+  const bot = await api.createBot(owner.token, guild.id, 'ClickBot', String(3072 + 2 ** 29));
   const other = await api.createBot(owner.token, guild.id, 'OtherClickBot', '3072');
   const user = await joinedUser(api, owner.token, guild.textChannelId, 'circlicker');
   const stranger = await api.register('cirstranger');
@@ -73,6 +74,18 @@ test('component and autocomplete interactions: message ownership, custom ids, se
   assert.equal((await click(user.token, { component_type: 8, custom_id: 'voice-only', values: [guild.voiceChannelId] })).status, 204);
   const channelPick = await botGw.next((p) => p.t === 'INTERACTION_CREATE' && p.d.data.custom_id === 'voice-only');
   assert.equal(channelPick.d.data.resolved.channels[guild.voiceChannelId].type, 2);
+
+  // A webhook the bot created belongs to its application: its interactive components work too.
+  const hook = await api.request('POST', `/channels/${guild.textChannelId}/webhooks`, { ...asBot, body: { name: 'AppHook' } });
+  assert.equal(hook.body.application_id, bot.appId);
+  const hooked = await api.request('POST', `/webhooks/${hook.body.id}/${hook.body.token}?wait=true`, { body: { content: 'via hook', components: [row({ type: 2, style: 1, label: 'Hi', custom_id: 'hi' })] } });
+  assert.equal(hooked.status, 200, JSON.stringify(hooked.body));
+  assert.equal(hooked.body.application_id, bot.appId);
+  assert.equal((await click(user.token, { component_type: 2, custom_id: 'hi' }, hooked.body.id)).status, 204);
+  const hi = await botGw.next((p) => p.t === 'INTERACTION_CREATE' && p.d.data.custom_id === 'hi');
+  assert.equal(hi.d.message.webhook_id, hook.body.id);
+  assert.equal((await api.request('POST', `/interactions/${hi.d.id}/${hi.d.token}/callback`, { body: { type: 7, data: { content: 'hello back' } } })).status, 204);
+  assert.equal((await api.request('GET', `${messages}/${hooked.body.id}`, { token: owner.token })).body.content, 'hello back');
 
   // Callbacks: 8 is for autocomplete only; 6 then PATCH @original edits the component's message.
   const go = async () => {

@@ -190,6 +190,7 @@ export function mapMessage(m: MessageRow, extras: MessageExtras): APIMessage {
   if (m.nonce !== null) out.nonce = m.nonce;
   if (m.message_reference) out.message_reference = m.message_reference as APIMessage['message_reference'];
   if (extras.referenced !== undefined) out.referenced_message = extras.referenced;
+  if (m.application_id) out.application_id = m.application_id;
   if (m.interaction_metadata) Object.assign(out, interactionFields(m.interaction_metadata, m.application_id ?? null));
   if (m.webhook_id) {
     // A webhook's message: its author is the webhook, under the name and avatar of that execution.
