@@ -96,7 +96,9 @@ test('component and autocomplete interactions: message ownership, custom ids, se
   const first = await go();
   const callback = (d: any, body: unknown) => api.request('POST', `/interactions/${d.id}/${d.token}/callback`, { body });
   assert.equal(code(await callback(first, { type: 8, data: { choices: [] } }), 'type'), 'INTERACTION_RESPONSE_TYPE_INVALID');
-  assert.equal((await callback(first, { type: 6 })).status, 204);
+  const badRows = await expectError(callback(first, { type: 7, data: { components: [row({ type: 2, style: 1, label: 'No id' })] } }), 400, 50035);
+  assert.equal(code(badRows, 'data', 'components', '0', 'components', '0', 'custom_id'), 'BASE_TYPE_REQUIRED');
+  assert.equal((await callback(first, { type: 6 })).status, 204, 'a rejected answer does not count');
   await expectError(callback(first, { type: 7, data: { content: 'again' } }), 400, 40060);
   let from = userGw.received.length;
   const later = await api.request('PATCH', `/webhooks/${bot.appId}/${first.token}/messages/@original`, { body: { content: 'edited later', components: [] } });

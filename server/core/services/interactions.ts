@@ -72,6 +72,8 @@ export class InteractionService {
       throw fieldError(['type'], 'INTERACTION_RESPONSE_TYPE_INVALID', 'Interaction response type is invalid for this interaction type');
     }
     if (input.type === 4) this.requireContent(input.data);
+    // Checked before the answer counts, so that a bot can retry a rejected one.
+    if (input.data?.components !== undefined && input.data.components !== null) parseComponents(input.data.components, { interactive: true }, ['data', 'components']);
     const choices = input.type === AUTOCOMPLETE_RESULT ? checkChoices(input.data?.choices) : undefined;
     if ((input.type === UPDATE_MESSAGE || input.type === DEFERRED_UPDATE) && !row.message_id) throw new HttpError('UNKNOWN_MESSAGE');
     if (!(await this.interactions.respond(row.id, input.type, new Date(this.now())))) throw new HttpError('INTERACTION_ACKNOWLEDGED');
