@@ -136,7 +136,7 @@ test('component and autocomplete interactions: message ownership, custom ids, se
   // Autocomplete: only for options that ask for it, exactly one focused, answered once with at most 25 choices.
   const cmd = await api.request('POST', `/applications/${bot.appId}/commands`, {
     ...asBot,
-    body: { name: 'find', description: 'Finds', options: [{ type: 3, name: 'q', description: 'query', autocomplete: true, required: true }, { type: 3, name: 'plain', description: 'p' }, { type: 6, name: 'who', description: 'w' }] },
+    body: { name: 'find', description: 'Finds', options: [{ type: 3, name: 'q', description: 'query', autocomplete: true, required: true }, { type: 3, name: 'plain', description: 'p' }, { type: 6, name: 'who', description: 'w' }, { type: 7, name: 'where', description: 'c' }, { type: 8, name: 'role', description: 'r' }, { type: 9, name: 'any', description: 'm' }] },
   });
   const ask = (token: string, options: unknown[], type = 4) =>
     api.request('POST', '/interactions', { token, body: { type, application_id: bot.appId, guild_id: guild.id, channel_id: guild.textChannelId, nonce: 'n-1', data: { id: cmd.body.id, name: 'find', type: 1, options } } });
@@ -144,6 +144,14 @@ test('component and autocomplete interactions: message ownership, custom ids, se
   assert.equal(code(await ask(user.token, [{ type: 3, name: 'q', value: 'x' }]), 'data', 'options'), 'APPLICATION_COMMAND_AUTOCOMPLETE_FOCUS_INVALID');
   assert.equal(code(await ask(user.token, [{ type: 3, name: 'q', value: 'x', focused: true }, { type: 3, name: 'plain', value: 'y', focused: true }]), 'data', 'options'), 'APPLICATION_COMMAND_AUTOCOMPLETE_FOCUS_INVALID');
   assert.equal(code(await ask(user.token, [{ type: 3, name: 'q', value: 'x' }, { type: 6, name: 'who', value: '123456789012345678' }], 2), 'data', 'options', '1', 'value'), 'APPLICATION_COMMAND_OPTION_INVALID', 'an unknown user in a USER option');
+  const full = [{ type: 3, name: 'q', value: 'x' }, { type: 6, name: 'who', value: user.id }, { type: 7, name: 'where', value: guild.voiceChannelId }, { type: 8, name: 'role', value: everyone }, { type: 9, name: 'any', value: owner.id }];
+  assert.equal((await ask(user.token, full, 2)).status, 204);
+  const resolved = (await botGw.next((p) => p.t === 'INTERACTION_CREATE' && p.d.type === 2)).d.data.resolved;
+  assert.deepEqual(Object.keys(resolved.users).sort(), [owner.id, user.id].sort(), 'USER and MENTIONABLE options resolve users');
+  assert.deepEqual(Object.keys(resolved.members).sort(), [owner.id, user.id].sort());
+  assert.equal(resolved.channels[guild.voiceChannelId].type, 2);
+  assert.equal(typeof resolved.channels[guild.voiceChannelId].permissions, 'string');
+  assert.equal(resolved.roles[everyone].id, everyone);
   assert.equal((await ask(user.token, [{ type: 3, name: 'q', value: 'wid', focused: true }])).status, 204);
   const auto = (await botGw.next((p) => p.t === 'INTERACTION_CREATE' && p.d.type === 4)).d;
   assert.equal(auto.data.options[0].focused, true);
