@@ -104,7 +104,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     ...expressions,
     ...scheduled,
     ...moderation,
-    ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),
+    ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo, messages }),
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
     ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog, members: moderation.members }),
     close: () => {

@@ -127,6 +127,11 @@ export class MessageService {
     return this.history.list(ctx, channelId, query);
   }
 
+  /** Stored rows as full message payloads (attachments, mentions; reactions as `viewerId` sees them): the one mapping every list uses. */
+  payloads(rows: readonly MessageWithAuthor[], viewerId?: string): Promise<APIMessage[]> {
+    return this.history.payloads(rows, viewerId);
+  }
+
   async edit(ctx: AuthContext, channelId: string, messageId: string, input: MessageEdit): Promise<APIMessage> {
     const access = await this.access.anyChannel(ctx, channelId);
     const row = await this.messages.find(channelId, messageId);
