@@ -74,6 +74,9 @@ export class ChannelAccessCache {
     for (const key of event.keys) {
       if (key.startsWith('guild:')) this.dropGuild(key.slice(6));
     }
+    // Events routed to users only (a private thread's deletion) still name their guild.
+    const guildId = event.kind === 'dispatch' ? (event.d as { guild_id?: unknown } | null)?.guild_id : undefined;
+    if (typeof guildId === 'string') this.dropGuild(guildId);
   }
 
   private dropGuild(guildId: string): void {

@@ -10,6 +10,7 @@ import { FieldErrors, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapMessage, mapPartialMember } from '../mappers/index.js';
 import type { AttachmentService } from './attachments.js';
+import type { FileCleanup } from './file-cleanup.js';
 import { MessageHistory } from './message-history.js';
 import {
   LOADING,
@@ -47,6 +48,7 @@ export class MessageService {
     reactions?: ReactionRepository,
     private readonly attachments?: AttachmentService,
     private readonly threads?: Pick<ThreadService, 'beforeMessage'>,
+    private readonly files?: FileCleanup,
   ) {
     this.history = new MessageHistory(messages, users, access, reactions, attachments);
     this.mentions = new MentionResolver(guilds, users);
@@ -211,7 +213,7 @@ export class MessageService {
 
   async deleteAsWebhook(hook: WebhookTarget, messageId: string): Promise<void> {
     await this.ownWebhookMessage(hook, messageId);
-    if (!(await this.messages.delete(hook.channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    if (!(await this.deleteRow(hook.channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
     const d = { id: messageId, channel_id: hook.channelId, guild_id: hook.guildId };
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d, keys: [guildKey(hook.guildId)] });
   }
@@ -254,7 +256,7 @@ export class MessageService {
 
   async deleteForInteraction(botId: string, guildId: string, channelId: string, messageId: string): Promise<void> {
     const row = await this.messages.find(channelId, messageId);
-    if (!row || row.author_id !== botId || !(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    if (!row || row.author_id !== botId || !(await this.deleteRow(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: guildId }, keys: [guildKey(guildId)] });
   }
 
@@ -263,9 +265,16 @@ export class MessageService {
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
     if (row.author_id !== ctx.userId && !has(access.permissions, PermissionFlagsBits.ManageMessages)) throw new HttpError('MISSING_PERMISSIONS');
-    await this.attachments?.keepOnly(messageId, []);
-    if (!(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    if (!(await this.deleteRow(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
     const { keys, guild } = channelRouting(access);
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, ...guild }, keys });
+  }
+
+  /** Deletes a message row (its attachment rows cascade), then its files. */
+  private async deleteRow(channelId: string, messageId: string): Promise<boolean> {
+    const files = (await this.files?.ofMessages(channelId, [messageId])) ?? [];
+    const deleted = await this.messages.delete(channelId, messageId);
+    if (deleted) await this.files?.remove(files);
+    return deleted;
   }
 }

@@ -14,6 +14,7 @@ import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { ChannelToolsService } from './channel-tools.js';
 import { DmService } from './dms.js';
 import { InviteService } from './invites.js';
+import type { FileCleanup } from './file-cleanup.js';
 import type { MessageService } from './messages.js';
 import { PinService } from './pins.js';
 import { ReactionService } from './reactions.js';
@@ -36,6 +37,7 @@ export function createSocialServices(deps: {
   userRepo: UserRepository;
   dmRepo: DmRepository;
   messages: MessageService;
+  files: FileCleanup;
 }): SocialServices {
   const { db, bus, ids, access, guildRepo, userRepo, dmRepo } = deps;
   const messageRepo = new MessageRepository(db);
@@ -44,6 +46,6 @@ export function createSocialServices(deps: {
     reactions: new ReactionService(new ReactionRepository(db), messageRepo, guildRepo, access, bus, new ExpressionRepository(db)),
     pins: new PinService(new PinRepository(db), messageRepo, deps.messages, access, bus),
     dms: new DmService(db, dmRepo, userRepo, bus, ids),
-    channelTools: new ChannelToolsService(messageRepo, guildRepo, access, bus),
+    channelTools: new ChannelToolsService(messageRepo, guildRepo, access, bus, deps.files),
   };
 }
