@@ -59,8 +59,8 @@ export function requireTextChannel(type: number): void {
   if (!TEXT_TYPES.has(type)) throw new HttpError('NON_TEXT_CHANNEL');
 }
 
-/** What a webhook may do in its channel: mentions of @everyone included, as on Discord. */
-export const WEBHOOK_PERMISSIONS = PermissionFlagsBits.MentionEveryone | PermissionFlagsBits.SendTTSMessages;
+/** What a webhook may do in its channel: mentions of @everyone and files included, as on Discord. */
+export const WEBHOOK_PERMISSIONS = PermissionFlagsBits.MentionEveryone | PermissionFlagsBits.SendTTSMessages | PermissionFlagsBits.AttachFiles;
 
 /** SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS are the flags a sender may set. */
 export const SETTABLE_FLAGS = (1 << 2) | (1 << 12);

@@ -175,7 +175,8 @@ export class MessageService {
     requireTextChannel(hook.channelType);
     const content = input.content ?? '';
     const embeds = input.embeds ?? [];
-    if (content.trim() === '' && embeds.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    const files = this.attachments?.plan(WEBHOOK_PERMISSIONS, input.files ?? [], input.attachments) ?? [];
+    if (content.trim() === '' && embeds.length === 0 && files.length === 0) throw new HttpError('EMPTY_MESSAGE');
     const mentions = await this.mentions.resolve(content, hook.guildId, { permissions: WEBHOOK_PERMISSIONS }, input.allowed_mentions);
     const row = await this.messages.insert({
       id: this.ids.next(),
@@ -195,6 +196,7 @@ export class MessageService {
     });
     if (!row.author) throw new HttpError('UNKNOWN_WEBHOOK');
     const message = mapMessage(row, { author: row.author, mentionUsers: mentions.users });
+    if (files.length) message.attachments = await this.attachments!.commit(row.id, files);
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_CREATE', d: { ...message, guild_id: hook.guildId }, keys: [guildKey(hook.guildId)] });
     return message;
   }
@@ -205,7 +207,7 @@ export class MessageService {
     return message!;
   }
 
-  async editAsWebhook(hook: WebhookTarget, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags'>): Promise<APIMessage> {
+  async editAsWebhook(hook: WebhookTarget, messageId: string, input: MessageEdit): Promise<APIMessage> {
     const row = await this.ownWebhookMessage(hook, messageId);
     const routing = { keys: [guildKey(hook.guildId)], guild: { guild_id: hook.guildId } };
     return this.applyEdit(row, input, { guildId: hook.guildId, permissions: WEBHOOK_PERMISSIONS }, routing);

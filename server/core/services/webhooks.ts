@@ -7,6 +7,7 @@ import type { AuthContext } from '../context.js';
 import { fieldError, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapWebhook } from '../mappers/webhooks.js';
+import type { MessageEdit } from './message-input.js';
 import type { MessageInput, MessageService, WebhookTarget } from './messages.js';
 
 /** Discord's limit of webhooks per channel. */
@@ -135,12 +136,22 @@ export class WebhookService {
     return options.wait ? message : undefined;
   }
 
+  /** The channel the files of an execution go to (`thread_id` or the webhook's), checked before any byte is taken. */
+  async uploadChannel(id: string, token: string, threadId: string | undefined): Promise<string> {
+    return (await this.target(await this.byToken(id, token), threadId)).channelId;
+  }
+
+  /** The channel of one of the webhook's messages, for the files of an edit. */
+  async uploadChannelForMessage(id: string, token: string, messageId: string): Promise<string> {
+    return (await this.messageTarget(await this.byToken(id, token), messageId)).channelId;
+  }
+
   async getMessage(id: string, token: string, messageId: string): Promise<APIMessage> {
     const hook = await this.byToken(id, token);
     return this.messages.getAsWebhook(await this.messageTarget(hook, messageId), messageId);
   }
 
-  async editMessage(id: string, token: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags'>): Promise<APIMessage> {
+  async editMessage(id: string, token: string, messageId: string, input: MessageEdit): Promise<APIMessage> {
     const hook = await this.byToken(id, token);
     return this.messages.editAsWebhook(await this.messageTarget(hook, messageId), messageId, input);
   }
