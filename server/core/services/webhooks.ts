@@ -7,6 +7,7 @@ import type { AuthContext } from '../context.js';
 import { fieldError, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapWebhook } from '../mappers/webhooks.js';
+import { isThread } from '../threads.js';
 import type { MessageEdit } from './message-input.js';
 import type { MessageInput, MessageService, WebhookTarget } from './messages.js';
 
@@ -123,8 +124,7 @@ export class WebhookService {
   }
 
   /**
-   * Executes the webhook. `threadId` is only checked to be a channel of the webhook's guild
-   * (threads do not exist yet; once they do, it must be a thread of the webhook's channel).
+   * Executes the webhook, in its channel or in `threadId`, a thread of that channel (10003 otherwise).
    * Returns the message for `wait=true`, undefined (204) otherwise.
    */
   async execute(id: string, token: string, input: ExecuteInput, options: { wait: boolean; threadId?: string | undefined }): Promise<APIMessage | undefined> {
@@ -180,7 +180,8 @@ export class WebhookService {
   private async target(hook: WebhookWithUser, threadId: string | undefined): Promise<WebhookTarget> {
     const channelId = threadId ?? hook.channel_id;
     const channel = await this.webhooks.channelInGuild(channelId, hook.guild_id);
-    if (!channel) throw new HttpError('UNKNOWN_CHANNEL');
+    // `thread_id` must name a thread of the webhook's own channel.
+    if (!channel || (threadId !== undefined && (!isThread(channel.type) || channel.parent_id !== hook.channel_id))) throw new HttpError('UNKNOWN_CHANNEL');
     return { id: hook.id, guildId: hook.guild_id, channelId, channelType: channel.type, name: hook.name, avatar: hook.avatar };
   }
 
