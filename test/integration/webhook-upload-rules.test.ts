@@ -14,7 +14,10 @@ test('webhook uploads: size and count limits, bad payload_json, and no file kept
   const url = `${base}/api/v10/webhooks/${created.body.id}/${created.body.token}`;
   const send = async (parts: [string, Blob | string, string?][], path = '?wait=true', method = 'POST') => {
     const fd = new FormData();
-    for (const [name, value, filename] of parts) typeof value === 'string' ? fd.append(name, value) : fd.append(name, value, filename);
+    for (const [name, value, filename] of parts) {
+      if (typeof value === 'string') fd.append(name, value);
+      else fd.append(name, value, filename);
+    }
     const res = await fetch(`${url}${path}`, { method, body: fd });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
