@@ -8,8 +8,8 @@ import { waitFor } from '../helpers/discordjs.js';
 import { GatewayClient } from '../helpers/gateway.js';
 import { joinedUser, startTestNode } from '../helpers/node.js';
 
-/** VIEW_CHANNEL | SEND_MESSAGES | MANAGE_WEBHOOKS | CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS */
-const BOT_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 29n) | (1n << 35n) | (1n << 38n));
+/** VIEW_CHANNEL | SEND_MESSAGES | MANAGE_WEBHOOKS | MANAGE_THREADS | CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS */
+const BOT_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 29n) | (1n << 34n) | (1n << 35n) | (1n << 38n));
 const GUILDS_AND_MESSAGES = (1 << 0) | (1 << 9) | (1 << 15);
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452000000020000000308060000', 'hex'), Buffer.alloc(100, 7)]);
 
@@ -74,6 +74,12 @@ test('a discord.js WebhookClient sends and edits messages with files; they are s
   assert.equal(alone.content, '');
   assert.match(alone.attachments[0]!.url, new RegExp(`/cdn/attachments/${thread.id}/`));
   assert.equal((await download(alone.attachments[0]!.url)).bytes.toString(), 'only a file');
+  // As for a member: a webhook's message reopens an archived thread, not a locked one (50083).
+  await thread.setArchived(true);
+  await hook.send({ threadId: thread.id, content: 'reopen' });
+  assert.equal((await api.request('GET', `/channels/${thread.id}`, { token: owner.token })).body.thread_metadata.archived, false);
+  await thread.edit({ locked: true, archived: true });
+  await assert.rejects(hook.send({ threadId: thread.id, content: 'locked out' }), (err) => err instanceof DiscordAPIError && err.code === 50083);
 
   // Edit: keep one attachment (the other leaves the disk), then add a file to it.
   const kept = await hook.editMessage(sent.id, { attachments: [png!] });

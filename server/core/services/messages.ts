@@ -24,6 +24,7 @@ import {
   type WebhookTarget,
 } from './message-input.js';
 import { has } from '../permissions.js';
+import { isThread } from '../threads.js';
 import type { ThreadService } from './threads.js';
 
 export type { HistoryQuery, MessageInput, WebhookTarget } from './message-input.js';
@@ -47,7 +48,7 @@ export class MessageService {
     private readonly ids: SnowflakeGenerator,
     reactions?: ReactionRepository,
     private readonly attachments?: AttachmentService,
-    private readonly threads?: Pick<ThreadService, 'beforeMessage'>,
+    private readonly threads?: Pick<ThreadService, 'beforeMessage' | 'beforeWebhookMessage'>,
     private readonly files?: FileCleanup,
   ) {
     this.history = new MessageHistory(messages, users, access, reactions, attachments);
@@ -177,6 +178,7 @@ export class MessageService {
     const embeds = input.embeds ?? [];
     const files = this.attachments?.plan(WEBHOOK_PERMISSIONS, input.files ?? [], input.attachments) ?? [];
     if (content.trim() === '' && embeds.length === 0 && files.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    if (isThread(hook.channelType)) await this.threads?.beforeWebhookMessage(hook.channelId, hook.guildId, WEBHOOK_PERMISSIONS);
     const mentions = await this.mentions.resolve(content, hook.guildId, { permissions: WEBHOOK_PERMISSIONS }, input.allowed_mentions);
     const row = await this.messages.insert({
       id: this.ids.next(),

@@ -4,7 +4,7 @@ import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { MessageRepository } from '../../db/repositories/messages.js';
 import type { ThreadMemberRow, ThreadRepository, ThreadWithJoined } from '../../db/repositories/threads.js';
 import { guildKey, userKey, type EventBus, type RoutingKey } from '../../events/bus.js';
-import type { AccessService, AnyChannelAccess, ChannelAccess } from '../access.js';
+import type { AccessService, ChannelAccess } from '../access.js';
 import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { DISCORD_EPOCH, type SnowflakeGenerator } from '../ids/snowflake.js';
@@ -171,7 +171,7 @@ export class ThreadService {
   }
 
   /** Before a message goes to a thread: a locked archived thread refuses (but to MANAGE_THREADS); an archived one reopens. */
-  async beforeMessage(access: AnyChannelAccess): Promise<void> {
+  async beforeMessage(access: { channel: Pick<ChannelRow, 'id' | 'type' | 'thread_metadata'>; guildId: string | null; permissions: bigint }): Promise<void> {
     const { channel, guildId } = access;
     if (!guildId || !isThread(channel.type)) return;
     const meta = channel.thread_metadata;
@@ -181,6 +181,12 @@ export class ThreadService {
       if (row) await this.publishUpdate(row, guildId);
     }
     await this.threads.countMessage(channel.id);
+  }
+
+  /** Before a webhook's message goes to a thread: as for a member without MANAGE_THREADS. */
+  async beforeWebhookMessage(threadId: string, guildId: string, permissions: bigint): Promise<void> {
+    const channel = await this.threads.find(threadId);
+    if (channel) await this.beforeMessage({ channel, guildId, permissions });
   }
 
   /** `GET /guilds/{g}/threads/active`: the unarchived threads the caller can see, and their own memberships. */
