@@ -98,11 +98,17 @@ test('threads auto-archive after their duration, reopen on a message, and are de
   await t.test("a private thread's THREAD_DELETE reaches its members and moderators only", async () => {
     const secret = await channel.threads.create({ name: 'secret', type: ChannelType.PrivateThread });
     await secret.members.add(watcher.id);
+    // The member posts there first, so the node has its access to the thread cached.
+    assert.equal((await api.request('POST', `/channels/${secret.id}/messages`, { token: watcher.token, body: { content: 'inside' } })).status, 200);
     const watched = sockets.get('watcher')!.next((p) => p.t === 'THREAD_DELETE' && p.d.id === secret.id);
     // The bot deletes it with discord.js (which drops it from its cache on the REST answer).
     await secret.delete();
     assert.equal(client.channels.cache.has(secret.id), false);
     assert.equal((await watched).d.type, ChannelType.PrivateThread);
+    // That cached access went with the thread: the channel is unknown now, not a failed insert.
+    const late = await api.request('POST', `/channels/${secret.id}/messages`, { token: watcher.token, body: { content: 'too late' } });
+    assert.equal(late.status, 404, JSON.stringify(late.body));
+    assert.equal(late.body.code, 10003);
     // The owner is no member of it but may manage threads, so saw it.
     await sockets.get('owner')!.next((p) => p.t === 'THREAD_DELETE' && p.d.id === secret.id);
 
