@@ -140,7 +140,8 @@ export class ThreadService {
     await this.files?.remove(files);
     await this.audit.record(ctx, guildId, AuditLogEvent.ThreadDelete, channelId, [{ key: 'name', old_value: channel.name }]);
     const d = { id: channelId, guild_id: guildId, parent_id: channel.parent_id, type: channel.type };
-    if (keys.length) await this.bus.publish({ kind: 'dispatch', t: 'THREAD_DELETE', d, keys });
+    // Published even to no one: caches of this node (and others') learn of the deletion from it.
+    await this.bus.publish({ kind: 'dispatch', t: 'THREAD_DELETE', d, keys });
     return mapThread(channel);
   }
 
