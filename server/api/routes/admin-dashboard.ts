@@ -26,7 +26,7 @@ export function dashboardRoutes(router: Router, dir = DEFAULT_DASHBOARD_DIR): vo
     next();
   });
   // Hashed asset names: cache for a long time; index.html: never (it names the current assets).
-  router.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  router.use('/assets', express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false }), (_req, res) => void res.status(404).end());
   router.use(express.static(dir, { index: false, fallthrough: true }));
   router.get('/{*path}', (_req, res) => {
     const index = join(dir, 'index.html');

@@ -89,7 +89,7 @@ export function Settings() {
       <header className="page-head">
         <h1>Settings</h1>
       </header>
-      <section className="card">
+      <section className="card narrow">
         <SettingsForm />
       </section>
     </>
