@@ -117,7 +117,9 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     );
     const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const localUrl = `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${port}`;
-    const publicUrl = config.publicUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
+    // The dashboard's saved public URL applies from the next start; the config (HEARTH_PUBLIC_URL) wins.
+    const savedUrl = (await core.adminSettings.get()).public_url;
+    const publicUrl = config.publicUrl ?? savedUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
     const gatewayUrl = `${publicUrl.replace(/^http/, 'ws')}/gateway`;
     urls.public = publicUrl;
 

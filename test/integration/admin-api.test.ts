@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AdminApi, OWNER } from '../helpers/admin.js';
 import { GatewayClient } from '../helpers/gateway.js';
+import { loadConfig, startNode } from '../../server/index.js';
 import { joinedUser, startTestNode } from '../helpers/node.js';
 
 test('admin sessions: cookie only, CSRF header on changes, bearer tokens and non-admins refused', async (t) => {
@@ -76,7 +77,7 @@ test('admin sessions: cookie only, CSRF header on changes, bearer tokens and non
 });
 
 test('settings: the first-run wizard stores the server name and how it is reached', async (t) => {
-  const { node, base } = await startTestNode(t);
+  const { node, base, dataDir } = await startTestNode(t);
   const admin = new AdminApi(base);
   await admin.setup(node.setupLink);
   assert.deepEqual((await admin.request('GET', '/settings')).body, { server_name: 'Hearth', public_url: null, lan_only: true });
@@ -93,6 +94,18 @@ test('settings: the first-run wizard stores the server name and how it is reache
   assert.deepEqual((await admin.request('GET', '/settings')).body, saved.body);
   const lan = await admin.request('PATCH', '/settings', { body: { lan_only: true } });
   assert.deepEqual(lan.body, { server_name: 'Home', public_url: null, lan_only: true });
+
+  // The saved public URL is what the node advertises from its next start (when the config sets none).
+  await admin.request('PATCH', '/settings', { body: { lan_only: false, public_url: 'https://chat.example.com' } });
+  await node.stop();
+  const next = await startNode(loadConfig({ env: {}, overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent' } }), { onProgress: () => undefined });
+  try {
+    assert.equal(next.publicUrl, 'https://chat.example.com');
+    const gateway = await fetch(`${next.localUrl}/api/v10/gateway`);
+    assert.deepEqual(await gateway.json(), { url: 'wss://chat.example.com/gateway' });
+  } finally {
+    await next.stop();
+  }
 });
 
 test('service control: gateway, API and CDN stop and start at runtime; the database reconnects; /admin stays up', async (t) => {
