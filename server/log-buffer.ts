@@ -55,6 +55,11 @@ export class LogBuffer implements LogFeed {
     return true;
   }
 
+  /** A line that did not go through pino (e.g. progress the CLI prints itself). */
+  record(level: LogLevelName, service: string, msg: string): void {
+    this.write(JSON.stringify({ level: RANK[level], time: Date.now(), service, msg }));
+  }
+
   recent(filter: LogFilter, limit: number): LogEntry[] {
     const out: LogEntry[] = [];
     for (let i = this.ring.length - 1; i >= 0 && out.length < limit; i--) {

@@ -61,7 +61,13 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startNode(config: HearthConfig, options: StartOptions = {}): Promise<NodeHandle> {
   const logs = new LogBuffer();
   const logger = options.logger ?? nodeLogger(config.logLevel, logs);
-  const progress = options.onProgress ?? ((line: string) => logger.info(line));
+  // Progress lines reach the dashboard's Logs page either way: through the logger, or recorded beside the caller's printer.
+  const onProgress = options.onProgress;
+  const progress = (line: string): void => {
+    if (!onProgress) return logger.info(line);
+    logs.record('info', 'node', line);
+    onProgress(line);
+  };
   const cleanups: (() => Promise<void> | void)[] = [];
   cleanups.push(() => logs.close());
   const stopAll = async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { AdminSessionRepository } from '../../db/repositories/admin.js';
 import type { AuthContext } from '../context.js';
-import { FieldErrors } from '../errors.js';
+import { FieldErrors, HttpError } from '../errors.js';
 import type { AuthService } from './auth.js';
 
 const SESSION_TTL_MS = 7 * 24 * 3600_000;
@@ -35,8 +35,9 @@ export class AdminAuthService {
     let user;
     try {
       ({ user } = await this.auth.login(login, password));
-    } catch {
-      throw invalidLogin();
+    } catch (err) {
+      if (err instanceof HttpError) throw invalidLogin();
+      throw err;
     }
     if (!user.admin || user.bot) throw invalidLogin();
     return { ...(await this.createSession(user.id)), user: { id: user.id, username: user.username } };
