@@ -97,7 +97,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   api.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));
 
   const admin = express.Router();
-  admin.use('/api', adminSession(deps.core));
+  admin.use('/api', adminSession(deps.core, deps.rateLimiter));
   adminRoutes(admin, routeDeps);
   if (deps.admin) adminNodeRoutes(admin, routeDeps, deps.admin);
   adminModerationRoutes(admin, routeDeps);

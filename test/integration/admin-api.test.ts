@@ -74,6 +74,14 @@ test('admin sessions: cookie only, CSRF header on changes, bearer tokens and non
   assert.equal(fresh.cookie, undefined, 'logout clears the cookie');
   assert.equal((await fresh.request('GET', '/session', { cookie: stale })).status, 401);
   assert.equal((await admin.request('GET', '/session')).status, 200);
+
+  // Ten sign-in attempts per address and 10 minutes (four were made above); then 429, right password or not.
+  for (let i = 0; i < 6; i++) assert.equal((await fresh.login(OWNER.email, `guess ${i}`)).status, 400);
+  const limited = await fresh.login(OWNER.email, OWNER.password);
+  assert.equal(limited.status, 429);
+  assert.equal(limited.body.global, false);
+  assert.ok(limited.body.retry_after > 500 && limited.body.retry_after <= 600, JSON.stringify(limited.body));
+  assert.equal((await admin.request('GET', '/session')).status, 200, 'signed-in sessions are not affected');
 });
 
 test('settings: the first-run wizard stores the server name and how it is reached', async (t) => {

@@ -1,9 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Core } from '../../core/core.js';
 import { HttpError } from '../../core/errors.js';
+import { tooMany, type RateLimiter } from './rate-limit.js';
 
 export const ADMIN_COOKIE = 'hearth_admin';
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Sign-in attempts per client address and window: argon2 makes each slow, this makes guessing slower still. */
+const LOGIN_ATTEMPTS = 10;
+const LOGIN_WINDOW_MS = 10 * 60_000;
 /** Routes usable without a session: they create one. */
 const OPEN_PATHS = new Set(['/setup', '/login']);
 
@@ -34,18 +38,24 @@ export function clearSessionCookie(req: Request): void {
  *   cross-site without a CORS preflight, which the admin API never grants) → else 403;
  * - `Authorization` headers (user and bot tokens) are refused → 401, except on setup and login;
  * - every other route needs a live admin session cookie → else 401. The admin's context is left
- *   in `res.locals.auth`, where `route()` takes it.
+ *   in `res.locals.auth`, where `route()` takes it;
+ * - sign-in attempts are limited per client address (429 in Discord's shape).
  */
-export function adminSession(core: Core) {
+export function adminSession(core: Core, limiter: RateLimiter) {
   return (req: Request, res: Response, next: NextFunction): void => {
     void (async () => {
       if (STATE_CHANGING.has(req.method) && req.get('x-hearth-admin') !== '1') throw new HttpError('ADMIN_CSRF_FAILED');
-      if (OPEN_PATHS.has(req.path)) return;
+      if (req.method === 'POST' && req.path === '/login') {
+        const hit = limiter.hit(`admin-login:${req.socket.remoteAddress ?? ''}`, LOGIN_ATTEMPTS, LOGIN_WINDOW_MS);
+        if (!hit.allowed) return { retryAfterMs: hit.resetAt - Date.now() };
+      }
+      if (OPEN_PATHS.has(req.path)) return undefined;
       if (req.headers.authorization !== undefined) throw new HttpError('UNAUTHORIZED');
       const identity = await core.adminAuth.verify(readCookie(req, ADMIN_COOKIE));
       if (!identity) throw new HttpError('UNAUTHORIZED');
       res.locals.auth = identity.ctx;
       res.locals.admin = identity.user;
-    })().then(() => next(), next);
+      return undefined;
+    })().then((limited) => (limited ? tooMany(res, limited.retryAfterMs, false) : next()), next);
   };
 }
