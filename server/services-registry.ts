@@ -79,6 +79,8 @@ export class ServiceRegistry implements ServiceControl {
   private actions(entry: Entry): ServiceAction[] {
     if (entry.state === 'disabled' || entry.state === 'starting') return [];
     const { supports } = entry.driver;
+    // After a failure any action may bring it back (or settle it as stopped).
+    if (entry.state === 'failed') return [...supports];
     const running = entry.state === 'running';
     return supports.filter((a) => (a === 'start' ? !running : a === 'stop' ? running : true));
   }
