@@ -94,6 +94,7 @@ test('the dashboard: first run, service control, logs, moderation, sign-in error
   const banAdd = await gw.dispatch('GUILD_BAN_ADD');
   assert.equal(banAdd.d.user.id, member.id);
   await page.getByRole('button', { name: 'Ban reader' }).waitFor({ state: 'detached' });
+  await page.getByTestId('member-count').filter({ hasText: /^1 member$/ }).waitFor();
   await page.getByRole('tab', { name: 'Bans' }).click();
   await page.getByRole('button', { name: 'Unban reader' }).waitFor();
   await screenshot(page, '08-guild-bans');
