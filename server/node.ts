@@ -12,7 +12,7 @@ import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
 import { LocalBus } from './events/local-bus.js';
-import { GatewayServer } from './gateway/server.js';
+import { GatewayServer, type GatewayControl } from './gateway/server.js';
 import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
 
 export interface StartOptions {
@@ -39,6 +39,8 @@ export interface NodeHandle {
   readonly core: Core;
   /** The Discord REST routes this node serves (`METHOD /path`, Express syntax). */
   readonly routes: readonly { method: string; path: string; auth: boolean }[];
+  /** Gateway operations: op 7 to every session, cutting a user's connections (tests). */
+  readonly gateway: GatewayControl;
   status(): NodeStatus;
   stop(): Promise<void>;
 }
@@ -95,7 +97,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // The public URL is known once the server listens; attachment URLs read it then.
     const urls = { public: '' };
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
-    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public });
+    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public, requirePrivilegedIntentFlags: config.gateway.requirePrivilegedIntentFlags });
     cleanups.push(() => core.close());
 
     // Phase 3: HTTP surfaces on one port.
@@ -125,7 +127,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
     server.on('request', root);
 
-    const gateway = new GatewayServer({ core, logger, heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl });
+    const gateway = new GatewayServer({ core, logger, heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl, limits: config.gateway });
     gateway.attach(server);
     cleanups.push(() => gateway.close());
 
@@ -141,6 +143,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       setupLink,
       core,
       routes: apiRoutes(apiApp),
+      gateway,
       status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice }),
       stop: () => (stopping ??= stopAll()),
     };

@@ -33,6 +33,8 @@ import { UserService } from './services/users.js';
 import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
+import { PresenceService } from './services/presences.js';
+import { IntentPolicy } from './message-content.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
 export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices {
@@ -52,6 +54,10 @@ export interface Core extends ModerationServices, SocialServices, InteractionSer
   access: AccessService;
   webhooks: WebhookService;
   auditLog: AuditLogService;
+  /** Who is online (in memory per node) and PRESENCE_UPDATE. */
+  presences: PresenceService;
+  /** Privileged intents of applications; MESSAGE_CONTENT stripping for REST readers. */
+  intentPolicy: IntentPolicy;
   close(): void;
 }
 
@@ -63,6 +69,8 @@ export interface CoreDeps {
   storage?: FileStorage;
   /** The node's public base URL (attachment URLs); read when a URL is built, as it is known only once the node listens. */
   publicUrl?: () => string;
+  /** `gateway.requirePrivilegedIntentFlags` of the config (false: every application holds the privileged intents). */
+  requirePrivilegedIntentFlags?: boolean;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
@@ -100,6 +108,8 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     access,
     webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
+    presences: new PresenceService(bus),
+    intentPolicy: new IntentPolicy(deps.requirePrivilegedIntentFlags ?? false, async (id) => (await applications.ofBot(id))?.flags),
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     ...expressions,
     ...scheduled,
