@@ -28,7 +28,8 @@ export async function requestGuildMembers(session: GatewaySession, d: unknown): 
   if (d === null || typeof d !== 'object') throw decodeError();
   const data = d as RequestMembers;
   const guildIds = (Array.isArray(data.guild_id) ? data.guild_id : [data.guild_id]).filter(isSnowflake);
-  if (guildIds.length === 0) throw decodeError();
+  // Malformed or foreign guild ids get no chunk (the session stays up).
+  if (guildIds.length === 0) return;
   let userIds: string[] | undefined;
   if (data.user_ids !== undefined && data.user_ids !== null) {
     const list: unknown[] = Array.isArray(data.user_ids) ? data.user_ids : [data.user_ids];
