@@ -97,7 +97,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // The public URL is known once the server listens; attachment URLs read it then.
     const urls = { public: '' };
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
-    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public, requirePrivilegedIntentFlags: config.gateway.requirePrivilegedIntentFlags });
+    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public, gateway: config.gateway });
     cleanups.push(() => core.close());
 
     // Phase 3: HTTP surfaces on one port.

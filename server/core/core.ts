@@ -35,6 +35,8 @@ import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
 import { PresenceService } from './services/presences.js';
 import { IntentPolicy } from './message-content.js';
+import { GatewayInfoService } from './services/gateway-info.js';
+import type { HearthConfig } from '../config/schema.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
 export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices {
@@ -58,6 +60,8 @@ export interface Core extends ModerationServices, SocialServices, InteractionSer
   presences: PresenceService;
   /** Privileged intents of applications; MESSAGE_CONTENT stripping for REST readers. */
   intentPolicy: IntentPolicy;
+  /** `GET /gateway/bot`: recommended shards, session start limit. */
+  gatewayInfo: GatewayInfoService;
   close(): void;
 }
 
@@ -69,8 +73,8 @@ export interface CoreDeps {
   storage?: FileStorage;
   /** The node's public base URL (attachment URLs); read when a URL is built, as it is known only once the node listens. */
   publicUrl?: () => string;
-  /** `gateway.requirePrivilegedIntentFlags` of the config (false: every application holds the privileged intents). */
-  requirePrivilegedIntentFlags?: boolean;
+  /** Gateway settings the core needs (privileged intents, `/gateway/bot`); defaults when absent. */
+  gateway?: Pick<HearthConfig['gateway'], 'requirePrivilegedIntentFlags' | 'guildsPerRecommendedShard' | 'identifyMaxConcurrency'>;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
@@ -109,7 +113,8 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
     presences: new PresenceService(bus),
-    intentPolicy: new IntentPolicy(deps.requirePrivilegedIntentFlags ?? false, async (id) => (await applications.ofBot(id))?.flags),
+    intentPolicy: new IntentPolicy(deps.gateway?.requirePrivilegedIntentFlags ?? false, async (id) => (await applications.ofBot(id))?.flags, async (id) => (await guildRepo.findChannel(id))?.guild_id),
+    gatewayInfo: new GatewayInfoService(guildRepo, { guildsPerRecommendedShard: deps.gateway?.guildsPerRecommendedShard ?? 1000, identifyMaxConcurrency: deps.gateway?.identifyMaxConcurrency ?? 1 }),
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     ...expressions,
     ...scheduled,

@@ -11,9 +11,6 @@ const GRANTS: [intent: number, flags: number][] = [
   [GatewayIntentBits.MessageContent, ApplicationFlags.GatewayMessageContent | ApplicationFlags.GatewayMessageContentLimited],
 ];
 
-/** Application flags an owner may set through PATCH /applications (the privileged-intent switches). */
-export const EDITABLE_APPLICATION_FLAGS = GRANTS.reduce((all, [, flags]) => all | flags, 0);
-
 export function privilegedIntentsOf(appFlags: number): number {
   return GRANTS.reduce((granted, [intent, flags]) => ((appFlags & flags) !== 0 ? granted | intent : granted), 0);
 }
@@ -53,6 +50,7 @@ export class IntentPolicy {
   constructor(
     private readonly requireFlags: boolean,
     private readonly appFlagsOfBot: (botUserId: string) => Promise<number | undefined>,
+    private readonly guildOfChannel: (channelId: string) => Promise<string | null | undefined>,
   ) {}
 
   async grantedPrivileged(ctx: AuthContext): Promise<number> {
@@ -60,10 +58,16 @@ export class IntentPolicy {
     return privilegedIntentsOf((await this.appFlagsOfBot(ctx.userId)) ?? 0);
   }
 
-  /** REST: messages as the caller may read them (Discord strips content for bots without the intent). */
-  async forReader<T extends MessageLike>(ctx: AuthContext, messages: T[]): Promise<T[]> {
-    if (!ctx.bot || !this.requireFlags) return messages;
+  /**
+   * REST: messages of one channel as the caller may read them. As on Discord, a bot whose
+   * application lacks MESSAGE_CONTENT gets them without content (REST messages carry no
+   * guild_id, so the channel says whether they are DMs).
+   */
+  async forReader<T extends MessageLike & { channel_id: string }>(ctx: AuthContext, messages: T[]): Promise<T[]> {
+    if (!ctx.bot || !this.requireFlags || messages.length === 0) return messages;
     if (((await this.grantedPrivileged(ctx)) & GatewayIntentBits.MessageContent) !== 0) return messages;
-    return messages.map((m) => (seesContentAnyway(ctx.userId, m) ? m : withoutContent(m)));
+    const guildId = await this.guildOfChannel(messages[0]!.channel_id);
+    if (!guildId) return messages;
+    return messages.map((m) => (seesContentAnyway(ctx.userId, { ...m, guild_id: guildId }) ? m : withoutContent(m)));
   }
 }
