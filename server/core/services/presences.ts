@@ -14,6 +14,8 @@ export interface SessionPresence {
 interface UserPresences {
   /** Per session, in update order: the last one is what others see. */
   sessions: Map<string, SessionPresence>;
+  /** The most recently set presence (what others see). */
+  last: SessionPresence | undefined;
   guilds: Set<string>;
 }
 
@@ -41,9 +43,10 @@ export class PresenceService {
   async set(userId: string, sessionId: string, presence: SessionPresence, guildIds: Iterable<string>): Promise<void> {
     let entry = this.users.get(userId);
     const before = entry ? this.visible(userId, entry) : undefined;
-    if (!entry) this.users.set(userId, (entry = { sessions: new Map(), guilds: new Set() }));
+    if (!entry) this.users.set(userId, (entry = { sessions: new Map(), last: undefined, guilds: new Set() }));
     entry.sessions.delete(sessionId);
     entry.sessions.set(sessionId, presence);
+    entry.last = presence;
     for (const id of guildIds) this.index(userId, entry, id);
     await this.publishIfChanged(userId, before, this.visible(userId, entry), entry.guilds);
   }
@@ -64,7 +67,13 @@ export class PresenceService {
     const entry = this.users.get(userId);
     if (!entry || !entry.sessions.has(sessionId)) return;
     const before = this.visible(userId, entry);
+    const removed = entry.sessions.get(sessionId);
     entry.sessions.delete(sessionId);
+    if (removed === entry.last) {
+      let last: SessionPresence | undefined;
+      for (const p of entry.sessions.values()) last = p;
+      entry.last = last;
+    }
     const guilds = [...entry.guilds];
     if (entry.sessions.size === 0) {
       this.users.delete(userId);
@@ -94,7 +103,7 @@ export class PresenceService {
   }
 
   private visible(userId: string, entry: UserPresences): PublicPresence {
-    const last = [...entry.sessions.values()].at(-1);
+    const last = entry.last;
     const status = !last || last.status === 'invisible' ? 'offline' : last.status;
     return { user: { id: userId }, status, activities: status === 'offline' ? [] : (last?.activities ?? []), client_status: status === 'offline' ? {} : { desktop: status } };
   }
