@@ -126,9 +126,12 @@ async function main(): Promise<void> {
     console.log(`idle identified connections: ${IDLE} (${after.sessions} sessions on the node), opened in ${(openedMs / 1000).toFixed(1)} s`);
     console.log(`  node RSS ${mb(before.memory.rss)} → ${mb(after.memory.rss)}; heap+external ${mb(before.memory.heapUsed + before.memory.external)} → ${mb(after.memory.heapUsed + after.memory.external)}`);
     console.log(`  per connection: RSS ${(perRss / 1024).toFixed(1)} KB, heap+external ${(perHeap / 1024).toFixed(1)} KB (target < 30 KB)`);
-    for (const ws of idle) ws.terminate();
-    warm.terminate();
-    await new Promise((r) => setTimeout(r, 3000));
+    // A normal close (1000) ends a session; a cut connection would leave it resumable (and
+    // still receiving) for gateway.resumeWindowMs.
+    for (const ws of idle) ws.close(1000);
+    warm.close(1000);
+    const drained = Date.now() + 30_000;
+    while ((await node.stats()).sessions > 0 && Date.now() < drained) await new Promise((r) => setTimeout(r, 500));
 
     // 2. Fan-out of one message to FANOUT sessions in one guild.
     const pending = new Map<string, { sentAt: number; latencies: number[] }>();
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
     all.sort((a, b) => a - b);
     console.log(`fan-out: ${MESSAGES} messages × ${FANOUT} sessions in one guild, POST sent → MESSAGE_CREATE received`);
     console.log(`  p50 ${percentile(all, 50).toFixed(1)} ms, p90 ${percentile(all, 90).toFixed(1)} ms, p99 ${percentile(all, 99).toFixed(1)} ms, max ${all.at(-1)!.toFixed(1)} ms (target p99 < 50 ms)`);
-    for (const ws of sessions) ws.terminate();
+    for (const ws of sessions) ws.close(1000);
   } finally {
     await node.stop();
     await rm(dataDir, { recursive: true, force: true });
