@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ApplicationFlags, GatewayIntentBits as I } from 'discord-api-types/v10';
 import { GatewayClient } from '../helpers/gateway.js';
-import { expectError, joinedUser, startTestNode } from '../helpers/node.js';
+import { joinedUser, startTestNode } from '../helpers/node.js';
 
 const ALL = I.Guilds | I.GuildMembers | I.GuildPresences | I.GuildMessages | I.GuildMessageReactions | I.GuildMessageTyping | I.DirectMessages | I.MessageContent;
 
@@ -110,8 +110,10 @@ test('privileged intents through application flags: 4014 until granted; MESSAGE_
   assert.equal((await api.request('GET', `/channels/${dm.body.id}/messages/${dmId}`, { token: bot.token, bot: true })).body.content, 'private');
   assert.equal((await api.request('GET', `/channels/${guild.textChannelId}/messages/${secret}`, { token: owner.token })).body.content, 'secret words');
 
-  // Only the limited intent flags can be set; other bits are refused.
-  await expectError(api.request('PATCH', `/applications/${bot.appId}`, { token: owner.token, body: { flags: ApplicationFlags.GatewayMessageContent } }), 400, 50035);
+  // Only the limited intent flags can be set; the full (approved) flag is not the owner's to set.
+  const full = await api.request('PATCH', `/applications/${bot.appId}`, { token: owner.token, body: { flags: ApplicationFlags.GatewayMessageContent } });
+  assert.equal(full.body.flags & ApplicationFlags.GatewayMessageContent, 0);
+  assert.equal((await api.request('GET', `/channels/${guild.textChannelId}/messages/${secret}`, { token: bot.token, bot: true })).body.content, '', 'still stripped');
   const patched = await api.request('PATCH', `/applications/${bot.appId}`, { token: owner.token, body: { flags: ApplicationFlags.GatewayMessageContentLimited } });
   assert.equal(patched.status, 200, JSON.stringify(patched.body));
   assert.equal(patched.body.flags & ApplicationFlags.GatewayMessageContentLimited, ApplicationFlags.GatewayMessageContentLimited);

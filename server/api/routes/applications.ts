@@ -18,9 +18,6 @@ export function applicationRoutes(router: Router, { core, publicUrl }: RouteDeps
   route(router, core.auth, { method: 'get', path: '/applications/@me', handler: ({ ctx }) => apps.getOwn(ctx) });
   route(router, core.auth, { method: 'get', path: '/oauth2/applications/@me', handler: ({ ctx }) => apps.getOwn(ctx) });
   route(router, core.auth, { method: 'get', path: '/applications/:applicationId', handler: ({ ctx, params }) => apps.get(ctx, params.applicationId!) });
-  const editBody = z.object({ description: z.string().max(400).optional(), flags: z.number().int().min(0).optional() });
-  route(router, core.auth, { method: 'patch', path: '/applications/@me', body: editBody, handler: ({ ctx, body }) => apps.edit(ctx, '@me', body) });
-  route(router, core.auth, { method: 'patch', path: '/applications/:applicationId', body: editBody, handler: ({ ctx, params, body }) => apps.edit(ctx, params.applicationId!, body) });
   route(router, core.auth, { method: 'post', path: '/applications/:applicationId/bot', handler: ({ ctx, params }) => apps.createBot(ctx, params.applicationId!) });
   route(router, core.auth, {
     method: 'post',

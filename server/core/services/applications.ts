@@ -1,4 +1,4 @@
-import { ApplicationFlags, AuditLogEvent, PermissionFlagsBits } from 'discord-api-types/v10';
+import { AuditLogEvent, PermissionFlagsBits } from 'discord-api-types/v10';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Database } from '../../db/database.js';
 import type { ApplicationRow, UserRow } from '../../db/entities/index.js';
@@ -40,9 +40,6 @@ export function mapApplication(app: ApplicationRow, owner: UserRow, bot?: UserRo
   };
 }
 
-/** Flags an application may set on itself (Discord: only the limited intent flags). */
-const SETTABLE_FLAGS = ApplicationFlags.GatewayPresenceLimited | ApplicationFlags.GatewayGuildMembersLimited | ApplicationFlags.GatewayMessageContentLimited;
-
 /** Rolls back an authorisation whose bot is already in the guild (answered as success). */
 class AlreadyMember extends Error {}
 
@@ -80,24 +77,6 @@ export class ApplicationService {
     const app = await this.apps.findByBotUser(ctx.userId);
     if (!app) throw new HttpError('UNKNOWN_APPLICATION');
     return mapApplication(app, await this.user(app.owner_id), await this.user(ctx.userId));
-  }
-
-  /**
-   * `PATCH /applications/@me` (the bot) or `/applications/{id}` (its owner): description and the
-   * flags Discord lets an application set itself, the "limited" privileged-intent switches.
-   */
-  async edit(ctx: AuthContext, id: string, input: { description?: string | undefined; flags?: number | undefined }) {
-    const app = id === '@me' ? await this.apps.findByBotUser(ctx.userId) : await this.owned(ctx, id);
-    if (!app) throw new HttpError(ctx.bot ? 'UNKNOWN_APPLICATION' : 'ONLY_BOTS');
-    let flags: number | undefined;
-    if (input.flags !== undefined) {
-      const current = Number(app.flags);
-      if ((input.flags & ~SETTABLE_FLAGS) !== (current & ~SETTABLE_FLAGS)) throw fieldError(['flags'], 'BASE_TYPE_INVALID', 'Only the limited intent flags can be changed.');
-      flags = (current & ~SETTABLE_FLAGS) | (input.flags & SETTABLE_FLAGS);
-    }
-    const updated = (await this.apps.update(app.id, { flags, description: input.description })) ?? app;
-    const bot = updated.bot_user_id ? await this.users.findById(updated.bot_user_id) : undefined;
-    return mapApplication(updated, await this.user(updated.owner_id), bot);
   }
 
   /** The application of a bot user, for READY. */

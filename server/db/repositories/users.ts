@@ -87,15 +87,6 @@ export class ApplicationRepository {
     return this.db.query<ApplicationRow>('SELECT * FROM applications WHERE owner_id = $1 ORDER BY id', [ownerId]);
   }
 
-  /** Sets the editable settings given (flags, description); returns the updated row. */
-  async update(id: string, fields: { flags?: number; description?: string }): Promise<ApplicationRow | undefined> {
-    const rows = await this.db.query<ApplicationRow>(
-      'UPDATE applications SET flags = COALESCE($2, flags), description = COALESCE($3, description) WHERE id = $1 RETURNING *',
-      [id, fields.flags ?? null, fields.description ?? null],
-    );
-    return rows[0];
-  }
-
   async setBotUser(id: string, botUserId: string, tx: Queryable = this.db): Promise<void> {
     await tx.query('UPDATE applications SET bot_user_id = $2 WHERE id = $1', [id, botUserId]);
   }
