@@ -29,7 +29,10 @@ interface Child {
 }
 
 async function startChild(dataDir: string): Promise<Child> {
-  const child: ChildProcess = fork(join(ROOT, 'bench', 'node-child.ts'), [dataDir], { cwd: ROOT, execArgv: ['--import', 'tsx', '--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const execArgv = ['--import', 'tsx', '--expose-gc'];
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the node (open the .cpuprofile in Chrome DevTools).
+  if (process.env.BENCH_CPU_PROF) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
+  const child: ChildProcess = fork(join(ROOT, 'bench', 'node-child.ts'), [dataDir], { cwd: ROOT, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<{ baseUrl: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`node child exited during start (code ${code})`)));

@@ -170,3 +170,23 @@ test('discord.js resumes after op 7 and after its TCP connection is cut; no mess
   await new Promise((r) => setTimeout(r, 300));
   assert.deepEqual(received, expected, 'each message exactly once, in order');
 });
+
+test('a graceful shutdown sends op 7 RECONNECT to every session before closing it', async (t) => {
+  const { base, api, node } = await startTestNode(t);
+  const owner = await api.register('shutdownowner');
+  await api.createGuild(owner.token, 'Shutdown');
+  const clients = [];
+  for (let i = 0; i < 2; i++) {
+    const c = await GatewayClient.connect(base);
+    t.after(() => c.close());
+    await c.identify(owner.token);
+    clients.push(c);
+  }
+  await node.stop();
+  for (const c of clients) {
+    const closed = await c.closeCode();
+    assert.equal(closed.code, 1001);
+    const last = c.received.at(-1)!;
+    assert.deepEqual(last, { op: 7, d: null, s: null, t: null }, 'op 7 is the last payload before the close');
+  }
+});
