@@ -46,6 +46,8 @@ export class GatewaySession {
   token: string | undefined;
   intents: number | undefined;
   shard: Shard | undefined;
+  /** IDENTIFY's `large_threshold`: guilds with more members leave them out of GUILD_CREATE. */
+  largeThreshold = 50;
   /** Set by the first IDENTIFY (or RESUME); a second IDENTIFY closes with 4005. */
   identifyStarted = false;
   private seq = 0;
@@ -376,7 +378,7 @@ export class GatewaySession {
       if (this.subscriber?.has(guildKey(guildId))) return;
       this.subscriber?.add(guildKey(guildId));
       this.core.presences.addGuild(this.ctx!.userId, guildId);
-      const payload = await this.core.sessions.guildCreate(guildId, this.ctx!.userId);
+      const payload = await this.core.sessions.guildCreate(guildId, this.ctx!.userId, this.largeThreshold);
       if (payload && !this.isClosed) this.dispatch('GUILD_CREATE', this.shapeGuildCreate(payload));
     } catch (err) {
       this.options.logger.error({ err, guildId }, 'GUILD_CREATE after join failed');

@@ -94,8 +94,8 @@ export class SessionService {
   }
 
   /** The GUILD_CREATE payload of one guild; undefined if the user is not in it. */
-  async guildCreate(guildId: string, userId: string): Promise<Record<string, unknown> | undefined> {
-    return (await this.guildCreates([guildId], userId)).get(guildId);
+  async guildCreate(guildId: string, userId: string, largeThreshold?: number): Promise<Record<string, unknown> | undefined> {
+    return (await this.guildCreates([guildId], userId, largeThreshold)).get(guildId);
   }
 
   /** Members for op 8: by name prefix or ids, of a guild the asking user is in. */

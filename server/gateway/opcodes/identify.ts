@@ -49,6 +49,7 @@ export async function identify(session: GatewaySession, d: unknown): Promise<voi
   if (session.closed) return;
 
   session.shard = shard;
+  session.largeThreshold = largeThreshold as number;
   const subscriber = session.beginIdentify(ctx, token, intents);
   const ready = await session.core.sessions.ready(ctx);
   const guildIds = ready.guildIds.filter((id) => inShard(shard, id));
