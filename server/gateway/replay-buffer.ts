@@ -27,6 +27,14 @@ export class ReplayBuffer {
     this.prune(now);
   }
 
+  /**
+   * A dispatch that is not kept (READY: a client resumes from a seq it got after READY, so READY
+   * itself is never replayed); resuming from before it is refused.
+   */
+  skip(seq: number): void {
+    if (this.size === 0) this.droppedThrough = seq;
+  }
+
   /** Frames after `seq`, in order; undefined when some of them are no longer kept. */
   framesAfter(seq: number, now = Date.now()): string[] | undefined {
     this.prune(now);

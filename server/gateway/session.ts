@@ -369,7 +369,9 @@ export class GatewaySession {
 
   private sendDispatchJson(t: string, json: string): void {
     this.seq += 1;
-    this.replay.push(this.seq, t, json);
+    // READY is large (full guilds for users) and never replayed: not kept.
+    if (t === 'READY') this.replay.skip(this.seq);
+    else this.replay.push(this.seq, t, json);
     this.send(dispatchText(t, this.seq, json));
   }
 

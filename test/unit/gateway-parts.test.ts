@@ -26,6 +26,14 @@ test('replay buffer: frames after seq; unresumable once something after seq was 
   assert.deepEqual(seqs(buf.framesAfter(5, 1500)), [6]);
 });
 
+test('replay buffer: a skipped READY is never replayed and resuming from before it is refused', () => {
+  const buf = new ReplayBuffer(10, 1000);
+  buf.skip(1);
+  buf.push(2, 'GUILD_CREATE', '{}', 0);
+  assert.equal(buf.framesAfter(0, 0), undefined);
+  assert.deepEqual(seqs(buf.framesAfter(1, 0)), [2]);
+});
+
 test('send limiter: limit per window, a new window starts afresh', () => {
   const limiter = new SendLimiter(3, 60_000);
   assert.deepEqual([limiter.take(0), limiter.take(1), limiter.take(2), limiter.take(3)], [true, true, true, false]);
