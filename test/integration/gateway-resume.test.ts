@@ -2,6 +2,8 @@
 // resumed by discord.js without losing or repeating a message, expired sessions are refused.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { constants as zc, createInflate } from 'node:zlib';
+import { WebSocket, type RawData } from 'ws';
 import { Client, GatewayIntentBits, type Message } from 'discord.js';
 import { waitFor } from '../helpers/discordjs.js';
 import { GatewayClient } from '../helpers/gateway.js';
@@ -189,4 +191,77 @@ test('a graceful shutdown sends op 7 RECONNECT to every session before closing i
     const last = c.received.at(-1)!;
     assert.deepEqual(last, { op: 7, d: null, s: null, t: null }, 'op 7 is the last payload before the close');
   }
+});
+
+/** A raw client with compress=zlib-stream: one inflate context; every frame must end with 00 00 ff ff. */
+class ZlibClient {
+  readonly payloads: { op: number; t: string | null; s: number | null; d: any }[] = [];
+  readonly ws: WebSocket;
+  private readonly inflate = createInflate();
+  private chunks: Buffer[] = [];
+  private chain = Promise.resolve();
+  private badFrames = 0;
+
+  constructor(base: string) {
+    this.ws = new WebSocket(`${base.replace(/^http/, 'ws')}/gateway?v=10&encoding=json&compress=zlib-stream`);
+    this.ws.on('error', () => undefined);
+    this.inflate.on('data', (c: Buffer) => this.chunks.push(c));
+    this.ws.on('message', (data: RawData, binary: boolean) => {
+      const buf = Buffer.from(data as Buffer);
+      if (!binary || buf.length < 4 || buf.readUInt32BE(buf.length - 4) !== 0x0000ffff) this.badFrames += 1;
+      this.chain = this.chain.then(
+        () =>
+          new Promise<void>((resolve) => {
+            this.inflate.write(buf);
+            this.inflate.flush(zc.Z_SYNC_FLUSH, () => {
+              this.payloads.push(JSON.parse(Buffer.concat(this.chunks).toString('utf8')));
+              this.chunks = [];
+              resolve();
+            });
+          }),
+      );
+    });
+  }
+
+  get framesNotEndingInFlush(): number {
+    return this.badFrames;
+  }
+
+  async next(match: (p: ZlibClient['payloads'][number]) => boolean, ms = 10_000) {
+    const end = Date.now() + ms;
+    for (;;) {
+      const hit = this.payloads.find(match);
+      if (hit) return hit;
+      if (Date.now() > end) throw new Error(`timed out; got ${JSON.stringify(this.payloads.map((p) => p.t ?? p.op))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  close(): void {
+    this.ws.terminate();
+    this.inflate.close();
+  }
+}
+
+test('zlib-stream: a resumed session replays through the new connection’s own deflate context', async (t) => {
+  const { base, api, node } = await startTestNode(t);
+  const owner = await api.register('zlibresume');
+  const guild = await api.createGuild(owner.token, 'Zlib');
+  const first = new ZlibClient(base);
+  t.after(() => first.close());
+  await first.next((p) => p.op === 10);
+  first.ws.send(JSON.stringify({ op: 2, d: { token: owner.token, properties: {} } }));
+  const ready = await first.next((p) => p.t === 'READY');
+  node.gateway.dropConnections(owner.id);
+  await api.request('POST', `/channels/${guild.textChannelId}/messages`, { token: owner.token, body: { content: 'compressed-missed' } });
+
+  const second = new ZlibClient(base);
+  t.after(() => second.close());
+  await second.next((p) => p.op === 10);
+  second.ws.send(JSON.stringify({ op: 6, d: { token: owner.token, session_id: ready.d.session_id, seq: ready.s } }));
+  await second.next((p) => p.t === 'RESUMED');
+  assert.ok(second.payloads.some((p) => p.t === 'MESSAGE_CREATE' && p.d.content === 'compressed-missed'));
+  await api.request('POST', `/channels/${guild.textChannelId}/messages`, { token: owner.token, body: { content: 'compressed-live' } });
+  await second.next((p) => p.t === 'MESSAGE_CREATE' && p.d.content === 'compressed-live');
+  assert.equal(first.framesNotEndingInFlush + second.framesNotEndingInFlush, 0, 'every frame is binary and ends with 00 00 ff ff');
 });
