@@ -14,7 +14,7 @@ import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
 import { LocalBus } from './events/local-bus.js';
-import { GatewayServer } from './gateway/server.js';
+import { GatewayServer, type GatewayControl } from './gateway/server.js';
 import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
 import { LogBuffer } from './log-buffer.js';
 import { nodeLogger, nodeServices } from './node-services.js';
@@ -46,6 +46,8 @@ export interface NodeHandle {
   readonly core: Core;
   /** The Discord REST routes this node serves (`METHOD /path`, Express syntax). */
   readonly routes: readonly { method: string; path: string; auth: boolean }[];
+  /** Gateway operations: op 7 to every session, cutting a user's connections (tests). */
+  readonly gateway: GatewayControl;
   status(): NodeStatus;
   stop(): Promise<void>;
 }
@@ -115,6 +117,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       bus,
       storage,
       publicUrl: () => urls.public,
+      gateway: config.gateway,
       onFileCleanupError: (err, key) => logger.warn({ err, key }, 'could not remove the file of a deleted item'),
     });
     cleanups.push(() => core.close());
@@ -148,7 +151,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
 
     const rateLimiter = new RateLimiter(config.rateLimits);
     cleanups.push(() => rateLimiter.close());
-    const gateway = new GatewayServer({ core, logger: logger.child({ service: 'gateway' }), heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl });
+    const gateway = new GatewayServer({ core, logger: logger.child({ service: 'gateway' }), heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl, limits: config.gateway });
     const voice = locateVoiceWorker();
     // The dashboard stops and starts these at runtime; the port and /admin stay up.
     const gates = { api: new ServiceGate(), cdn: new ServiceGate() };
@@ -178,6 +181,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       setupLink,
       core,
       routes: apiRoutes(apiApp),
+      gateway,
       status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice }),
       stop: () => (stopping ??= stopAll()),
     };

@@ -18,7 +18,18 @@ export const configDefaults = (env: NodeJS.ProcessEnv = process.env): HearthConf
   logLevel: 'info',
   maxJsonBodyBytes: 8 * 1024 * 1024,
   maxUploadBytes: 25 * 1024 * 1024,
-  gateway: { heartbeatIntervalMs: 41_250 },
+  gateway: {
+    heartbeatIntervalMs: 41_250,
+    resumeWindowMs: 120_000,
+    replayMaxEvents: 1_000,
+    requirePrivilegedIntentFlags: false,
+    maxGuildsPerShard: 2_500,
+    guildsPerRecommendedShard: 1_000,
+    identifyMaxConcurrency: 1,
+    identifyIntervalMs: 5_000,
+    sendLimit: 120,
+    sendLimitWindowMs: 60_000,
+  },
   rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
 });
 

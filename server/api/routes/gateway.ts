@@ -8,11 +8,6 @@ export function gatewayRoutes(router: Router, { core, gatewayUrl }: RouteDeps): 
   route(router, core.auth, {
     method: 'get',
     path: '/gateway/bot',
-    handler: () =>
-      Promise.resolve({
-        url: gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
-      }),
+    handler: ({ ctx }) => core.gatewayInfo.forBot(ctx, gatewayUrl),
   });
 }
