@@ -1,9 +1,8 @@
 import express from 'express';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { apiRoutes, createApiApp } from './api/app.js';
+import { interimAdminGuard } from './api/middleware/interim-admin-guard.js';
 import { RateLimiter } from './api/middleware/rate-limit.js';
 import { createCdnApp } from './cdn/app.js';
 import type { HearthConfig } from './config/schema.js';
@@ -12,6 +11,11 @@ import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
 import { LocalBus } from './events/local-bus.js';
+import { RabbitMqSettings } from './events/rabbitmq-settings.js';
+import { lanNames } from './core/tls/names.js';
+import { publicUrlFor, TlsService } from './core/tls/tls-service.js';
+import { TlsStore } from './core/tls/tls-store.js';
+import { Listeners } from './listeners.js';
 import { GatewayServer } from './gateway/server.js';
 import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
 
@@ -43,15 +47,6 @@ export interface NodeHandle {
   stop(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
 
 /** Starts a Hearth node: database, migrations, bus, core, then REST + gateway + CDN on one port. */
 export async function startNode(config: HearthConfig, options: StartOptions = {}): Promise<NodeHandle> {
@@ -92,50 +87,75 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // Phase 2: bus and core.
     const bus = new LocalBus((err) => logger.error({ err }, 'event listener failed'));
     cleanups.push(() => bus.close());
-    // The public URL is known once the server listens; attachment URLs read it then.
-    const urls = { public: '' };
+    // The public URL is known once the server listens and follows the TLS mode; readers call this.
+    let publicUrlNow = (): string => '';
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
-    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public });
+    const core = await createCore({ db, bus, storage, publicUrl: () => publicUrlNow() });
     cleanups.push(() => core.close());
 
-    // Phase 3: HTTP surfaces on one port.
-    const server = createServer();
-    server.keepAliveTimeout = 65_000;
-    const port = await listen(server, config.port, config.host);
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    // Phase 3: HTTP surfaces on the HTTP port, and on the HTTPS port while TLS is on.
+    const root = express();
+    root.disable('x-powered-by');
+    const gatewayUrlNow = () => `${publicUrlNow().replace(/^http/, 'ws')}/gateway`;
+    const gateway = new GatewayServer({
+      core,
+      logger,
+      heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
+      get gatewayUrl() {
+        return gatewayUrlNow();
+      },
+    });
+    const listeners = new Listeners({ host: config.host, httpPort: config.port, httpsPort: config.httpsPort, handler: root, attachUpgrades: (s) => gateway.attach(s) });
+    cleanups.push(() => listeners.close());
+    cleanups.push(() => gateway.close());
+    const publicHost = config.publicUrl ? new URL(config.publicUrl).hostname : undefined;
+    const tls = await TlsService.open({
+      store: new TlsStore(join(config.dataDir, 'tls')),
+      apply: (material) => listeners.applyTls(material),
+      lanNames: () => lanNames(publicHost),
+      onError: (err, what) => logger.error({ err }, `${what} failed`),
+    });
+    cleanups.push(() => tls.close());
+    const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'));
+    cleanups.push(() => rabbitmq.close());
+    await listeners.start(tls.material);
+    const port = listeners.httpPort;
     const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const localUrl = `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${port}`;
-    const publicUrl = config.publicUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
-    const gatewayUrl = `${publicUrl.replace(/^http/, 'ws')}/gateway`;
-    urls.public = publicUrl;
+    const httpPublicUrl = config.publicUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
+    publicUrlNow = () => publicUrlFor(tls.mode, httpPublicUrl, listeners.httpsPort, tls.acmeDomain);
 
     const rateLimiter = new RateLimiter(config.rateLimits);
     cleanups.push(() => rateLimiter.close());
-    const root = express();
-    root.disable('x-powered-by');
     root.use('/cdn', createCdnApp({ storage, attachments: core.attachments }));
-    const apiApp = createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, maxUploadBytes: config.maxUploadBytes, rateLimiter });
+    const endpoints = () => ({ publicUrl: publicUrlNow(), httpPort: port, httpsPort: listeners.httpsPort });
+    const nodeAdmin = { tls, endpoints, rabbitmq, requireAdmin: interimAdminGuard };
+    const apiApp = createApiApp({
+      core,
+      logger,
+      get publicUrl() {
+        return publicUrlNow();
+      },
+      get gatewayUrl() {
+        return gatewayUrlNow();
+      },
+      maxJsonBodyBytes: config.maxJsonBodyBytes,
+      maxUploadBytes: config.maxUploadBytes,
+      rateLimiter,
+      nodeAdmin,
+    });
     root.use(apiApp);
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
-    server.on('request', root);
-
-    const gateway = new GatewayServer({ core, logger, heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl });
-    gateway.attach(server);
-    cleanups.push(() => gateway.close());
 
     const voice = locateVoiceWorker();
     const setupToken = await core.adminSetup.issueToken();
-    const setupLink = setupToken ? `${publicUrl}/admin/setup#token=${setupToken}` : undefined;
+    const setupLink = setupToken ? `${publicUrlNow()}/admin/setup#token=${setupToken}` : undefined;
 
     let stopping: Promise<void> | undefined;
     return {
-      publicUrl,
+      get publicUrl() {
+        return publicUrlNow();
+      },
       localUrl,
       port,
       setupLink,

@@ -63,6 +63,8 @@ export const ErrorCodes = {
   INVALID_CHANNEL_TYPE: { code: 50024, status: 400, message: 'Cannot execute action on this channel type' },
   THREAD_ARCHIVED: { code: 50083, status: 400, message: 'Thread is archived' },
   THREAD_ALREADY_CREATED: { code: 160004, status: 400, message: 'A thread has already been created for this message' },
+  ACME_FAILED: { code: 0, status: 502, message: 'ACME order failed' },
+  ACME_NO_PENDING_ORDER: { code: 0, status: 409, message: 'No ACME order is waiting for its DNS record' },
 } as const;
 
 export type ErrorKey = keyof typeof ErrorCodes;

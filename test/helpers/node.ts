@@ -34,7 +34,7 @@ export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Pa
   const config = loadConfig({
     env: {},
     // Rate limits are off unless a test turns them on (test/compat/discordjs-ratelimit.test.ts does).
-    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', rateLimits: { ...configDefaults({}).rateLimits, enabled: false }, ...overrides },
+    overrides: { dataDir, host: '127.0.0.1', port: 0, httpsPort: 0, logLevel: 'silent', rateLimits: { ...configDefaults({}).rateLimits, enabled: false }, ...overrides },
   });
   const node = await startNode(config, { onProgress: () => undefined });
   started.node = node;
