@@ -1,4 +1,4 @@
-import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { generateKeyPairSync, type X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import forge from 'node-forge';
 import type { JsonResponse } from './node.js';
