@@ -61,7 +61,11 @@ export class TlsService {
       const wanted = service.internalNames();
       const info = material && describeCertificate(material.certPem);
       const fresh = info && renewalTime(info) > new Date() && wanted.every((n) => info.names.includes(n));
-      service.active = fresh ? material : await service.issueInternal(wanted);
+      if (fresh) service.active = material;
+      else {
+        service.active = await service.issueInternal(wanted);
+        await deps.store.writeMaterial(service.active);
+      }
     } else if (service.state.mode !== 'off') {
       if (material) service.active = material;
       else {
