@@ -95,7 +95,8 @@ export class TlsService {
   async status(): Promise<TlsStatus> {
     const certificate = this.active ? describeCertificate(this.active.certPem) : null;
     const rootPem = await this.deps.store.readRootPem();
-    const root = rootPem ? (await InternalCa.loadOrCreate(this.deps.store.caDir)).describeRoot() : null;
+    const rootInfo = rootPem ? describeCertificate(rootPem) : null;
+    const root = rootInfo ? { subject: rootInfo.subject, notAfter: rootInfo.notAfter, fingerprintSha256: rootInfo.fingerprintSha256 } : null;
     const { state, pendingTxt, lastError } = this.acmeRuntime;
     return {
       mode: this.state.mode,

@@ -33,7 +33,7 @@ test('the mode and certificate persist across restarts; files are 0600 in a 0700
   const { dir, applied, open } = await setup(t, ['localhost', '127.0.0.1']);
   const first = await open();
   assert.equal(first.mode, 'off');
-  assert.equal(first.material, null);
+  assert.equal(first.material === null, true);
   const status = await first.setInternalCa(['extra.lan']);
   assert.equal(status.mode, 'internal-ca');
   assert.deepEqual(status.certificate?.names, ['localhost', '127.0.0.1', 'extra.lan']);
