@@ -75,7 +75,10 @@ export class Listeners {
       socket.once('close', () => sockets.delete(socket));
     });
     this.options.attachUpgrades(server);
-    const port = await listen(server, this.options.httpsPort, this.options.host);
+    const port = await listen(server, this.options.httpsPort, this.options.host).catch((err: NodeJS.ErrnoException) => {
+      const where = `${this.options.host}:${this.options.httpsPort}`;
+      throw new Error(err.code === 'EADDRINUSE' ? `the HTTPS port ${where} is already in use by another program` : `cannot listen on the HTTPS port ${where}: ${err.message}`);
+    });
     this.https = { server, port, sockets };
   }
 

@@ -118,7 +118,9 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     cleanups.push(() => tls.close());
     const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'));
     cleanups.push(() => rabbitmq.close());
-    await listeners.start(tls.material);
+    await listeners.start(null);
+    // A kept TLS mode whose port is taken must not keep the node (and its dashboard) down.
+    await listeners.applyTls(tls.material).catch((err: unknown) => logger.error({ err }, 'HTTPS listener not started'));
     const port = listeners.httpPort;
     const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const localUrl = `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${port}`;

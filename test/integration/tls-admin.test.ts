@@ -3,6 +3,7 @@
 // while the database and an open plain-HTTP gateway session keep working.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { InternalCa } from '../../server/core/tls/internal-ca.js';
@@ -140,4 +141,18 @@ test('TLS modes through the admin API', async (t) => {
     // The root stays downloadable: clients that trusted it keep it for the next time.
     assert.equal((await fetch(`${base}/hearth-ca.crt`)).status, 200);
   });
+});
+
+test('a taken HTTPS port: 409 with the reason, and the previous mode stays', async (t) => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const taken = (blocker.address() as AddressInfo).port;
+  const { base } = await startTestNode(t, { httpsPort: taken });
+  const res = await expectError(adminRequest(base, 'PUT', '/tls', { mode: 'internal-ca' }), 409, 0);
+  assert.equal(res.body.message, `HTTPS cannot start: the HTTPS port 127.0.0.1:${taken} is already in use by another program`);
+  const status = await adminRequest(base, 'GET', '/tls');
+  assert.equal(status.body.mode, 'off');
+  assert.equal(status.body.https_port, null);
+  assert.equal(status.body.public_url, base);
 });

@@ -233,15 +233,28 @@ export class TlsService {
     return { certPem, keyPem };
   }
 
-  /** Persists first, then swaps the listener: a crash in between restarts in the new mode. */
+  /**
+   * Persists first, then swaps the listener: a crash in between restarts in the new mode. When
+   * the listener cannot take it (the HTTPS port is taken), the previous mode is restored.
+   */
   private async install(state: TlsState, material: TlsMaterial | null): Promise<void> {
+    const previous = { state: this.state, material: this.active };
+    await this.persist(state, material);
+    try {
+      await this.deps.apply(material);
+    } catch (err) {
+      await this.persist(previous.state, previous.material);
+      throw new HttpError('TLS_APPLY_FAILED', { message: `HTTPS cannot start: ${err instanceof Error ? err.message : String(err)}` });
+    }
+    this.scheduleRenewal();
+  }
+
+  private async persist(state: TlsState, material: TlsMaterial | null): Promise<void> {
     if (material) await this.deps.store.writeMaterial(material);
     else await this.deps.store.removeMaterial();
     await this.deps.store.writeState(state);
     this.state = state;
     this.active = material;
-    await this.deps.apply(material);
-    this.scheduleRenewal();
   }
 
   private serialised(fn: () => Promise<void>): Promise<TlsStatus> {
