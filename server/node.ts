@@ -1,8 +1,8 @@
 import express from 'express';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { apiRoutes, createApiApp } from './api/app.js';
-import { interimAdminGuard } from './api/middleware/interim-admin-guard.js';
 import { RateLimiter } from './api/middleware/rate-limit.js';
 import { createCdnApp } from './cdn/app.js';
 import type { HearthConfig } from './config/schema.js';
@@ -18,6 +18,9 @@ import { TlsStore } from './core/tls/tls-store.js';
 import { Listeners } from './listeners.js';
 import { GatewayServer } from './gateway/server.js';
 import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
+import { LogBuffer } from './log-buffer.js';
+import { nodeLogger, nodeServices } from './node-services.js';
+import { ServiceGate } from './services-registry.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -50,9 +53,17 @@ export interface NodeHandle {
 
 /** Starts a Hearth node: database, migrations, bus, core, then REST + gateway + CDN on one port. */
 export async function startNode(config: HearthConfig, options: StartOptions = {}): Promise<NodeHandle> {
-  const logger = options.logger ?? pino({ level: config.logLevel }, pino.destination(2));
-  const progress = options.onProgress ?? ((line: string) => logger.info(line));
+  const logs = new LogBuffer();
+  const logger = options.logger ?? nodeLogger(config.logLevel, logs);
+  // Progress lines reach the dashboard's Logs page either way: through the logger, or recorded beside the caller's printer.
+  const onProgress = options.onProgress;
+  const progress = (line: string): void => {
+    if (!onProgress) return logger.info(line);
+    logs.record('info', 'node', line);
+    onProgress(line);
+  };
   const cleanups: (() => Promise<void> | void)[] = [];
+  cleanups.push(() => logs.close());
   const stopAll = async () => {
     for (const fn of cleanups.splice(0).reverse()) {
       try {
@@ -99,7 +110,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const gatewayUrlNow = () => `${publicUrlNow().replace(/^http/, 'ws')}/gateway`;
     const gateway = new GatewayServer({
       core,
-      logger,
+      logger: logger.child({ service: 'gateway' }),
       heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
       get gatewayUrl() {
         return gatewayUrlNow();
@@ -108,7 +119,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const listeners = new Listeners({ host: config.host, httpPort: config.port, httpsPort: config.httpsPort, handler: root, attachUpgrades: (s) => gateway.attach(s) });
     cleanups.push(() => listeners.close());
     cleanups.push(() => gateway.close());
-    const publicHost = config.publicUrl ? new URL(config.publicUrl).hostname : undefined;
+    const savedUrl = (await core.adminSettings.get()).public_url;
+    const publicHost = (config.publicUrl ?? savedUrl) ? new URL((config.publicUrl ?? savedUrl)!).hostname : undefined;
     const tls = await TlsService.open({
       store: new TlsStore(join(config.dataDir, 'tls')),
       apply: (material) => listeners.applyTls(material),
@@ -124,17 +136,24 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const port = listeners.httpPort;
     const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const localUrl = `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${port}`;
-    const httpPublicUrl = config.publicUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
+    // The dashboard's saved public URL applies from the next start; the config (HEARTH_PUBLIC_URL) wins.
+    const httpPublicUrl = config.publicUrl ?? savedUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
     publicUrlNow = () => publicUrlFor(tls.mode, httpPublicUrl, listeners.httpsPort, tls.acmeDomain);
 
     const rateLimiter = new RateLimiter(config.rateLimits);
     cleanups.push(() => rateLimiter.close());
-    root.use('/cdn', createCdnApp({ storage, attachments: core.attachments }));
+    const voice = locateVoiceWorker();
+    // The dashboard stops and starts these at runtime; the port and /admin stay up.
+    const gates = { api: new ServiceGate(), cdn: new ServiceGate() };
+    const services = nodeServices({ db, core, gateway, gates, voice, embedded: !config.databaseUrl, logger });
+    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+    root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments }));
+    root.use('/api', gates.api.middleware());
     const endpoints = () => ({ publicUrl: publicUrlNow(), httpPort: port, httpsPort: listeners.httpsPort });
-    const nodeAdmin = { tls, endpoints, rabbitmq, requireAdmin: interimAdminGuard };
     const apiApp = createApiApp({
       core,
-      logger,
+      logger: logger.child({ service: 'api' }),
       get publicUrl() {
         return publicUrlNow();
       },
@@ -144,12 +163,12 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       maxJsonBodyBytes: config.maxJsonBodyBytes,
       maxUploadBytes: config.maxUploadBytes,
       rateLimiter,
-      nodeAdmin,
+      admin: { services, logs, version },
+      nodeAdmin: { tls, endpoints, rabbitmq },
     });
     root.use(apiApp);
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
 
-    const voice = locateVoiceWorker();
     const setupToken = await core.adminSetup.issueToken();
     const setupLink = setupToken ? `${publicUrlNow()}/admin/setup#token=${setupToken}` : undefined;
 

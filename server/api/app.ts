@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import type { RabbitMqSettings } from '../events/rabbitmq-settings.js';
@@ -9,6 +9,10 @@ import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { adminRabbitMqRoutes } from './routes/admin-rabbitmq.js';
 import { adminTlsRoutes, tlsPublicRoutes, type TlsRouteDeps } from './routes/admin-tls.js';
+import { adminSession } from './middleware/admin-session.js';
+import { dashboardRoutes } from './routes/admin-dashboard.js';
+import { adminModerationRoutes } from './routes/admin-moderation.js';
+import { adminNodeRoutes, type AdminNodeDeps } from './routes/admin-node.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
 import { banRoutes } from './routes/bans.js';
@@ -39,7 +43,11 @@ export interface ApiDeps {
   /** Owned by the caller, which closes it. */
   rateLimiter: RateLimiter;
   /** TLS and RabbitMQ administration (the node passes them; owned and closed by the node). */
-  nodeAdmin?: TlsRouteDeps & { rabbitmq: RabbitMqSettings; requireAdmin: RequestHandler };
+  nodeAdmin?: TlsRouteDeps & { rabbitmq: RabbitMqSettings };
+  /** Service control and logs for the dashboard; without them those admin routes are absent. */
+  admin?: AdminNodeDeps;
+  /** The built dashboard (app/renderer/dist by default). */
+  dashboardDir?: string;
 }
 
 const SUPPORTED_VERSIONS = new Set(['9', '10']);
@@ -99,12 +107,16 @@ export function createApiApp(deps: ApiDeps): express.Express {
   api.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));
 
   const admin = express.Router();
+  admin.use('/api', adminSession(deps.core, deps.rateLimiter));
   adminRoutes(admin, routeDeps);
+  if (deps.admin) adminNodeRoutes(admin, routeDeps, deps.admin);
+  adminModerationRoutes(admin, routeDeps);
   if (deps.nodeAdmin) {
-    adminTlsRoutes(admin, routeDeps, deps.nodeAdmin, deps.nodeAdmin.requireAdmin);
-    adminRabbitMqRoutes(admin, routeDeps, deps.nodeAdmin.rabbitmq, deps.nodeAdmin.requireAdmin);
+    adminTlsRoutes(admin, routeDeps, deps.nodeAdmin);
+    adminRabbitMqRoutes(admin, routeDeps, deps.nodeAdmin.rabbitmq);
   }
-  admin.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));
+  admin.use('/api', (_req, _res, next) => next(new HttpError('NOT_FOUND')));
+  dashboardRoutes(admin, deps.dashboardDir);
 
   const json = express.json({ limit: deps.maxJsonBodyBytes, strict: false });
   app.use(decodeAt);

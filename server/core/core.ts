@@ -33,9 +33,10 @@ import { UserService } from './services/users.js';
 import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
+import { createAdminServices, type AdminServices } from './services/admin-moderation.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
-export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices {
+export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices, AdminServices {
   bus: EventBus;
   ids: SnowflakeGenerator;
   auth: AuthService;
@@ -101,6 +102,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
+    ...createAdminServices({ db, auth, settings: settingsRepo, guildRepo }),
     ...expressions,
     ...scheduled,
     ...moderation,

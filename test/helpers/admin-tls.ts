@@ -1,24 +1,6 @@
 import { generateKeyPairSync, type X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import forge from 'node-forge';
-import type { JsonResponse } from './node.js';
-
-/** Admin API calls as the dashboard makes them (JSON, the CSRF header). */
-export async function adminRequest<T = any>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
-  const res = await fetch(`${base}/admin/api${path}`, {
-    method,
-    headers: { 'x-hearth-admin': '1', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    // leave as text
-  }
-  return { status: res.status, body: parsed as T, headers: res.headers };
-}
 
 /** A self-signed RSA certificate with any validity (expired ones included), for upload tests. */
 export function selfSigned(options: { cn: string; notBefore: Date; notAfter: Date }): { certPem: string; keyPem: string } {

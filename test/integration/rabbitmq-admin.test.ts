@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { probeRabbitMq } from '../../server/events/rabbitmq-probe.js';
-import { adminRequest } from '../helpers/admin-tls.js';
+import { AdminApi } from '../helpers/admin.js';
 import { expectError, startTestNode } from '../helpers/node.js';
 
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
@@ -21,16 +21,24 @@ async function closedPort(): Promise<number> {
 }
 
 test('RabbitMQ through the admin API', async (t) => {
-  const { base, dataDir } = await startTestNode(t);
+  const { node, base, dataDir } = await startTestNode(t);
+  const admin = new AdminApi(base);
+  await admin.setup(node.setupLink);
+  const adminRequest = (method: string, path: string, body?: unknown) => admin.request(method, path, body === undefined ? {} : { body });
+
+  await t.test('the routes need the admin session', async () => {
+    assert.equal((await admin.request('GET', '/rabbitmq', { cookie: null })).status, 401);
+    assert.equal((await admin.request('POST', '/rabbitmq/test', { body: { url: BROKER }, cookie: null })).status, 401);
+  });
 
   await t.test('starts disabled', async () => {
-    const res = await adminRequest(base, 'GET', '/rabbitmq');
+    const res = await adminRequest('GET', '/rabbitmq');
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { url: '', enabled: false, status: 'disabled' });
   });
 
   await t.test('test: a real connection to the broker reports its product and version', async () => {
-    const res = await adminRequest(base, 'POST', '/rabbitmq/test', { url: BROKER });
+    const res = await adminRequest('POST', '/rabbitmq/test', { url: BROKER });
     assert.equal(res.status, 200);
     assert.equal(res.body.ok, true, JSON.stringify(res.body));
     assert.equal(res.body.server.product, 'RabbitMQ');
@@ -47,11 +55,11 @@ test('RabbitMQ through the admin API', async (t) => {
       ['amqp://guest:guest@127.0.0.1:5672/no-such-vhost', 'RabbitMQ refused the virtual host "no-such-vhost": it does not exist or this user may not use it.'],
     ];
     for (const [url, error] of cases) {
-      const res = await adminRequest(base, 'POST', '/rabbitmq/test', { url });
+      const res = await adminRequest('POST', '/rabbitmq/test', { url });
       assert.equal(res.status, 200);
       assert.deepEqual(res.body, { ok: false, error }, url);
     }
-    await expectError(adminRequest(base, 'POST', '/rabbitmq/test', { url: 'http://127.0.0.1:5672' }), 400, 50035);
+    await expectError(adminRequest('POST', '/rabbitmq/test', { url: 'http://127.0.0.1:5672' }), 400, 50035);
   });
 
   await t.test('test: a port that accepts but never answers times out with a sentence', async (st) => {
@@ -67,13 +75,13 @@ test('RabbitMQ through the admin API', async (t) => {
   });
 
   await t.test('enable: saved (0600, password masked on output) and connected', async () => {
-    const res = await adminRequest(base, 'PUT', '/rabbitmq', { url: BROKER, enabled: true });
+    const res = await adminRequest('PUT', '/rabbitmq', { url: BROKER, enabled: true });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { url: 'amqp://guest:****@127.0.0.1:5672', enabled: true, status: 'connected' });
     assert.equal((await stat(`${dataDir}/rabbitmq.json`)).mode & 0o777, 0o600);
-    assert.deepEqual((await adminRequest(base, 'GET', '/rabbitmq')).body, res.body);
+    assert.deepEqual((await adminRequest('GET', '/rabbitmq')).body, res.body);
     // The masked URL as shown means "the stored password": test and save work with it.
-    const tested = await adminRequest(base, 'POST', '/rabbitmq/test', { url: res.body.url });
+    const tested = await adminRequest('POST', '/rabbitmq/test', { url: res.body.url });
     assert.equal(tested.body.ok, true, JSON.stringify(tested.body));
   });
 
@@ -95,12 +103,12 @@ test('RabbitMQ through the admin API', async (t) => {
       for (const s of sockets) s.destroy();
     };
     st.after(cut);
-    const res = await adminRequest(base, 'PUT', '/rabbitmq', { url: `amqp://guest:guest@127.0.0.1:${port}`, enabled: true });
+    const res = await adminRequest('PUT', '/rabbitmq', { url: `amqp://guest:guest@127.0.0.1:${port}`, enabled: true });
     assert.equal(res.body.status, 'connected');
     cut();
     let view: any;
     for (let i = 0; i < 50; i++) {
-      view = (await adminRequest(base, 'GET', '/rabbitmq')).body;
+      view = (await adminRequest('GET', '/rabbitmq')).body;
       if (view.status !== 'connected') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -110,12 +118,12 @@ test('RabbitMQ through the admin API', async (t) => {
 
   await t.test('enable against a closed port: status error with the reason; disable: disabled', async () => {
     const port = await closedPort();
-    const res = await adminRequest(base, 'PUT', '/rabbitmq', { url: `amqp://guest:guest@127.0.0.1:${port}`, enabled: true });
+    const res = await adminRequest('PUT', '/rabbitmq', { url: `amqp://guest:guest@127.0.0.1:${port}`, enabled: true });
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'error');
     assert.equal(res.body.error, `Nothing is listening at 127.0.0.1:${port}: is RabbitMQ running?`);
-    const off = await adminRequest(base, 'PUT', '/rabbitmq', { url: BROKER, enabled: false });
+    const off = await adminRequest('PUT', '/rabbitmq', { url: BROKER, enabled: false });
     assert.deepEqual(off.body, { url: 'amqp://guest:****@127.0.0.1:5672', enabled: false, status: 'disabled' });
-    await expectError(adminRequest(base, 'PUT', '/rabbitmq', { url: '', enabled: true }), 400, 50035);
+    await expectError(adminRequest('PUT', '/rabbitmq', { url: '', enabled: true }), 400, 50035);
   });
 });

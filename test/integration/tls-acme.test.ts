@@ -6,7 +6,7 @@ import { Agent } from 'node:https';
 import { test } from 'node:test';
 import { connect } from 'node:tls';
 import acme from 'acme-client';
-import { adminRequest } from '../helpers/admin-tls.js';
+import { AdminApi } from '../helpers/admin.js';
 import { expectError, startTestNode } from '../helpers/node.js';
 import { startPebble } from '../helpers/pebble.js';
 
@@ -23,6 +23,9 @@ function trustedFor(port: number, servername: string, ca: string): Promise<boole
 
 test('ACME through the admin API against pebble', async (t) => {
   const { base, node } = await startTestNode(t);
+  const admin = new AdminApi(base);
+  await admin.setup(node.setupLink);
+  const adminRequest = (method: string, path: string, body?: unknown) => admin.request(method, path, body === undefined ? {} : { body });
   const pebble = await startPebble(t, node.port);
   // acme-client talks to the directory through its own axios instance: trust pebble's HTTPS
   // certificate there (what NODE_EXTRA_CA_CERTS would do for a real private ACME server).
@@ -31,7 +34,7 @@ test('ACME through the admin API against pebble', async (t) => {
   t.after(() => {
     acme.axios.defaults.httpsAgent = previous;
   });
-  const order = (domain: string, challenge: string) => adminRequest(base, 'POST', '/tls/acme', { domain, email: 'admin@hearth.test', directory_url: pebble.directoryUrl, challenge });
+  const order = (domain: string, challenge: string) => adminRequest('POST', '/tls/acme', { domain, email: 'admin@hearth.test', directory_url: pebble.directoryUrl, challenge });
 
   await t.test('HTTP-01: the node answers the challenge itself and serves the issued chain', async () => {
     const res = await order('chat.hearth.test', 'http-01');
@@ -57,10 +60,10 @@ test('ACME through the admin API against pebble', async (t) => {
     const txt = started.body.acme.pending_txt;
     assert.equal(txt.name, '_acme-challenge.dns.hearth.test');
     assert.match(txt.value, /^[A-Za-z0-9_-]{43}$/);
-    assert.deepEqual((await adminRequest(base, 'GET', '/tls')).body.acme.pending_txt, txt);
+    assert.deepEqual((await adminRequest('GET', '/tls')).body.acme.pending_txt, txt);
 
     await pebble.setTxt(txt.name, txt.value);
-    const done = await adminRequest(base, 'POST', '/tls/acme/continue');
+    const done = await adminRequest('POST', '/tls/acme/continue');
     assert.equal(done.status, 200, JSON.stringify(done.body));
     assert.equal(done.body.acme.state, 'valid');
     assert.deepEqual(done.body.certificate.names, ['dns.hearth.test']);
@@ -71,18 +74,18 @@ test('ACME through the admin API against pebble', async (t) => {
   await t.test('DNS-01 without the record: a 502 with the CA’s reason, kept as last_error; continue needs a pending order', async () => {
     const started = await order('missing.hearth.test', 'dns-01');
     assert.equal(started.body.acme.state, 'pending-dns');
-    const failed = await expectError(adminRequest(base, 'POST', '/tls/acme/continue'), 502, 0);
+    const failed = await expectError(adminRequest('POST', '/tls/acme/continue'), 502, 0);
     assert.match(failed.body.message, /^ACME order failed: /);
-    const status = (await adminRequest(base, 'GET', '/tls')).body;
+    const status = (await adminRequest('GET', '/tls')).body;
     assert.equal(status.acme.state, 'error');
     assert.ok(status.acme.last_error.length > 0);
     assert.deepEqual(status.certificate.names, ['dns.hearth.test'], 'the active certificate is untouched');
-    await expectError(adminRequest(base, 'POST', '/tls/acme/continue'), 409, 0);
+    await expectError(adminRequest('POST', '/tls/acme/continue'), 409, 0);
   });
 
   await t.test('bad ACME input is a 50035', async () => {
     await expectError(order('not a domain', 'http-01'), 400, 50035);
     await expectError(order('chat.hearth.test', 'tls-alpn-01'), 400, 50035);
-    await expectError(adminRequest(base, 'POST', '/tls/acme', { domain: 'chat.hearth.test', email: 'nope', directory_url: pebble.directoryUrl, challenge: 'http-01' }), 400, 50035);
+    await expectError(adminRequest('POST', '/tls/acme', { domain: 'chat.hearth.test', email: 'nope', directory_url: pebble.directoryUrl, challenge: 'http-01' }), 400, 50035);
   });
 });

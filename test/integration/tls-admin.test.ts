@@ -7,14 +7,18 @@ import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { InternalCa } from '../../server/core/tls/internal-ca.js';
-import { adminRequest, presentedCertificate, selfSigned } from '../helpers/admin-tls.js';
+import { presentedCertificate, selfSigned } from '../helpers/admin-tls.js';
 import { GatewayClient } from '../helpers/gateway.js';
+import { AdminApi } from '../helpers/admin.js';
 import { expectError, startTestNode } from '../helpers/node.js';
 
 const DAY = 86_400_000;
 
 test('TLS modes through the admin API', async (t) => {
-  const { base, api, dataDir, defer } = await startTestNode(t);
+  const { node, base, api, dataDir, defer } = await startTestNode(t);
+  const admin = new AdminApi(base);
+  await admin.setup(node.setupLink);
+  const adminRequest = (method: string, path: string, body?: unknown) => admin.request(method, path, body === undefined ? {} : { body });
   const owner = await api.register('tlsowner');
   const guild = await api.createGuild(owner.token);
   const plain = await GatewayClient.connect(base);
@@ -25,7 +29,7 @@ test('TLS modes through the admin API', async (t) => {
   let rootPem = '';
 
   await t.test('starts off: no HTTPS port, no CA, plain public URL', async () => {
-    const res = await adminRequest(base, 'GET', '/tls');
+    const res = await adminRequest('GET', '/tls');
     assert.equal(res.status, 200);
     assert.equal(res.body.mode, 'off');
     assert.equal(res.body.https_port, null);
@@ -35,13 +39,14 @@ test('TLS modes through the admin API', async (t) => {
     assert.equal((await fetch(`${base}/hearth-ca.crt`)).status, 404);
   });
 
-  await t.test('the admin routes refuse requests without the admin header', async () => {
-    const res = await fetch(`${base}/admin/api/tls`);
-    assert.equal(res.status, 401);
+  await t.test('the admin routes need the admin session, and the CSRF header to change anything', async () => {
+    assert.equal((await admin.request('GET', '/tls', { cookie: null })).status, 401);
+    assert.equal((await admin.request('PUT', '/tls', { body: { mode: 'off' }, csrf: false })).status, 403);
+    assert.equal((await admin.request('GET', '/tls/root.crt', { cookie: null })).status, 401);
   });
 
   await t.test('internal CA: HTTPS answers with a leaf for localhost, 127.0.0.1 and the asked names', async () => {
-    const res = await adminRequest(base, 'PUT', '/tls', { mode: 'internal-ca', names: ['hearth.test'] });
+    const res = await adminRequest('PUT', '/tls', { mode: 'internal-ca', names: ['hearth.test'] });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.mode, 'internal-ca');
     httpsPort = res.body.https_port;
@@ -57,7 +62,7 @@ test('TLS modes through the admin API', async (t) => {
     assert.equal(download.headers.get('content-type'), 'application/x-x509-ca-cert');
     rootPem = await download.text();
     assert.equal(new X509Certificate(rootPem).fingerprint256, res.body.internal_ca.fingerprint_sha256);
-    const behindAuth = await adminRequest(base, 'GET', '/tls/root.crt');
+    const behindAuth = await adminRequest('GET', '/tls/root.crt');
     assert.equal(behindAuth.body, rootPem);
   });
 
@@ -91,7 +96,7 @@ test('TLS modes through the admin API', async (t) => {
   await t.test('uploaded certificate: swapped on the running HTTPS listener', async () => {
     const other = await InternalCa.loadOrCreate(`${dataDir}/other-ca`);
     const leaf = other.issue(['localhost', 'uploaded.test']);
-    const res = await adminRequest(base, 'PUT', '/tls', { mode: 'uploaded', cert_pem: leaf.certPem, key_pem: leaf.keyPem, chain_pem: other.rootPem });
+    const res = await adminRequest('PUT', '/tls', { mode: 'uploaded', cert_pem: leaf.certPem, key_pem: leaf.keyPem, chain_pem: other.rootPem });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.mode, 'uploaded');
     assert.equal(res.body.https_port, httpsPort, 'same listener');
@@ -105,7 +110,7 @@ test('TLS modes through the admin API', async (t) => {
   });
 
   await t.test('uploaded certificates are validated: 50035 per field', async () => {
-    const put = (body: object) => adminRequest(base, 'PUT', '/tls', { mode: 'uploaded', ...body });
+    const put = (body: object) => adminRequest('PUT', '/tls', { mode: 'uploaded', ...body });
     const good = selfSigned({ cn: 'good.test', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 30 * DAY) });
     const stranger = selfSigned({ cn: 'stranger.test', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 30 * DAY) });
     const expired = selfSigned({ cn: 'old.test', notBefore: new Date(Date.now() - 60 * DAY), notAfter: new Date(Date.now() - DAY) });
@@ -122,13 +127,13 @@ test('TLS modes through the admin API', async (t) => {
     assert.equal(res.body.errors.chain_pem._errors[0].code, 'CHAIN_INVALID');
     res = await expectError(put({ cert_pem: good.certPem }), 400, 50035);
     assert.ok(res.body.errors.key_pem);
-    await expectError(adminRequest(base, 'PUT', '/tls', { mode: 'sideways' }), 400, 50035);
+    await expectError(adminRequest('PUT', '/tls', { mode: 'sideways' }), 400, 50035);
     // Nothing changed: still the uploaded certificate from before.
-    assert.deepEqual((await adminRequest(base, 'GET', '/tls')).body.certificate.names, ['localhost', 'uploaded.test']);
+    assert.deepEqual((await adminRequest('GET', '/tls')).body.certificate.names, ['localhost', 'uploaded.test']);
   });
 
   await t.test('off: the HTTPS listener closes, HTTP and the database go on', async () => {
-    const res = await adminRequest(base, 'PUT', '/tls', { mode: 'off' });
+    const res = await adminRequest('PUT', '/tls', { mode: 'off' });
     assert.equal(res.status, 200);
     assert.equal(res.body.mode, 'off');
     assert.equal(res.body.https_port, null);
@@ -148,10 +153,13 @@ test('a taken HTTPS port: 409 with the reason, and the previous mode stays', asy
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
   const taken = (blocker.address() as AddressInfo).port;
-  const { base } = await startTestNode(t, { httpsPort: taken });
-  const res = await expectError(adminRequest(base, 'PUT', '/tls', { mode: 'internal-ca' }), 409, 0);
+  const { node, base } = await startTestNode(t, { httpsPort: taken });
+  const admin = new AdminApi(base);
+  await admin.setup(node.setupLink);
+  const adminRequest = (method: string, path: string, body?: unknown) => admin.request(method, path, body === undefined ? {} : { body });
+  const res = await expectError(adminRequest('PUT', '/tls', { mode: 'internal-ca' }), 409, 0);
   assert.equal(res.body.message, `HTTPS cannot start: the HTTPS port 127.0.0.1:${taken} is already in use by another program`);
-  const status = await adminRequest(base, 'GET', '/tls');
+  const status = await adminRequest('GET', '/tls');
   assert.equal(status.body.mode, 'off');
   assert.equal(status.body.https_port, null);
   assert.equal(status.body.public_url, base);

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Response } from 'express';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { HttpError } from '../../core/errors.js';
@@ -44,17 +44,15 @@ function sendRoot(res: Response, pemText: string | undefined): void {
   res.set({ 'Content-Type': 'application/x-x509-ca-cert', 'Content-Disposition': 'attachment; filename="hearth-ca.crt"' }).send(Buffer.from(pemText));
 }
 
-/** `/admin/api/tls…` (admin contract), behind `requireAdmin`. */
-export function adminTlsRoutes(router: Router, { core }: RouteDeps, deps: TlsRouteDeps, requireAdmin: RequestHandler): void {
+/** `/admin/api/tls…` (admin contract); the admin session gate on /admin/api authenticates them. */
+export function adminTlsRoutes(router: Router, { core }: RouteDeps, deps: TlsRouteDeps): void {
   const view = (status: TlsStatus) => mapTlsStatus(status, deps.endpoints());
-  router.use(['/api/tls', '/api/tls/*rest'], requireAdmin);
 
-  route(router, core.auth, { method: 'get', path: '/api/tls', auth: false, handler: async () => view(await deps.tls.status()) });
+  route(router, core.auth, { method: 'get', path: '/api/tls', handler: async () => view(await deps.tls.status()) });
 
   route(router, core.auth, {
     method: 'put',
     path: '/api/tls',
-    auth: false,
     body: tlsBody,
     handler: async ({ body }) => {
       if (body.mode === 'off') return view(await deps.tls.setOff());
@@ -66,12 +64,11 @@ export function adminTlsRoutes(router: Router, { core }: RouteDeps, deps: TlsRou
   route(router, core.auth, {
     method: 'post',
     path: '/api/tls/acme',
-    auth: false,
     body: acmeBody,
     handler: async ({ body }) => view(await deps.tls.startAcme({ domain: body.domain, email: body.email, directoryUrl: body.directory_url, challenge: body.challenge })),
   });
 
-  route(router, core.auth, { method: 'post', path: '/api/tls/acme/continue', auth: false, handler: async () => view(await deps.tls.continueAcme()) });
+  route(router, core.auth, { method: 'post', path: '/api/tls/acme/continue', handler: async () => view(await deps.tls.continueAcme()) });
 
   router.get('/api/tls/root.crt', (_req, res, next) => {
     deps.tls
