@@ -29,7 +29,12 @@ function sanNames(x: X509Certificate): string[] {
   if (!x.subjectAltName) return [];
   return x.subjectAltName
     .split(', ')
-    .map((entry) => /^(?:DNS|IP Address):(.+)$/.exec(entry)?.[1])
+    .map((entry) => {
+      const m = /^(DNS|IP Address):(.+)$/.exec(entry);
+      if (!m) return undefined;
+      // OpenSSL prints IPv6 uncompressed (0:0:0:0:0:0:0:1); the URL parser gives the usual form.
+      return m[1] === 'IP Address' && m[2]!.includes(':') ? new URL(`http://[${m[2]}]/`).hostname.slice(1, -1) : m[2];
+    })
     .filter((name): name is string => name !== undefined);
 }
 

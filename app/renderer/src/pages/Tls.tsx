@@ -41,7 +41,7 @@ function CurrentCertificate({ view }: { view: TlsView }) {
             <dd>{cert.issuer}</dd>
             <dt>Expires</dt>
             <dd>{when(cert.not_after)}</dd>
-            <dt>Renewed</dt>
+            <dt>Renewal</dt>
             <dd>{cert.renews_at ? when(cert.renews_at) : 'by you (uploaded certificate)'}</dd>
           </>
         )}
