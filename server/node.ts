@@ -7,6 +7,7 @@ import { RateLimiter } from './api/middleware/rate-limit.js';
 import { createCdnApp } from './cdn/app.js';
 import type { HearthConfig } from './config/schema.js';
 import { createCore, type Core } from './core/core.js';
+import { ThreadArchiver } from './core/thread-archiver.js';
 import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
@@ -26,6 +27,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Human progress lines (first database init, listening, …). */
   onProgress?: (line: string) => void;
+  /** Thread auto-archiving: time between sweeps (default 60 s) and the clock they read (tests). */
+  threadArchiver?: { intervalMs?: number; now?: () => number };
 }
 
 export interface NodeStatus {
@@ -101,8 +104,22 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // The public URL is known once the server listens and follows the TLS mode; readers call this.
     let publicUrlNow = (): string => '';
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
-    const core = await createCore({ db, bus, storage, publicUrl: () => publicUrlNow() });
+    const core = await createCore({
+      db,
+      bus,
+      storage,
+      publicUrl: () => publicUrlNow(),
+      onFileCleanupError: (err, key) => logger.warn({ err, key }, 'could not remove the file of a deleted item'),
+    });
     cleanups.push(() => core.close());
+    const archiver = new ThreadArchiver({
+      threads: core.threads,
+      intervalMs: options.threadArchiver?.intervalMs ?? 60_000,
+      ...(options.threadArchiver?.now ? { now: options.threadArchiver.now } : {}),
+      onError: (err) => logger.error({ err }, 'thread auto-archive sweep failed'),
+    });
+    archiver.start();
+    cleanups.push(() => archiver.stop());
 
     // Phase 3: HTTP surfaces on the HTTP port, and on the HTTPS port while TLS is on.
     const root = express();
