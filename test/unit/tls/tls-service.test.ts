@@ -87,3 +87,29 @@ test('a closed service refuses changes', async (t) => {
   service.close();
   await assert.rejects(service.setInternalCa(), /closed/);
 });
+
+test('the renewal timer re-issues the internal-CA leaf at two thirds of its lifetime', async (t) => {
+  const { applied, errors, open } = await setup(t, ['localhost']);
+  const service = await open();
+  await service.setInternalCa();
+  const first = service.material!;
+  const due = renewalTime(describeCertificate(first.certPem)).getTime();
+  // Mocked clock from here: the service's own timer (re-armed past the 24.8-day setTimeout limit) fires at `due`.
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() });
+  // A service opened under the mocked clock arms its timer on it.
+  service.close();
+  const reopened = await open();
+  assert.equal(reopened.material!.certPem, first.certPem);
+  const before = applied.length;
+  // In steps: a timer re-armed inside one tick() counts from the end of that tick.
+  while (Date.now() < due - 1000) t.mock.timers.tick(Math.min(20 * 86_400_000, due - 1000 - Date.now()));
+  assert.equal(applied.length, before, 'not yet');
+  t.mock.timers.tick(2000);
+  // setTimeout is mocked: wait for the renewal's real file I/O with setImmediate and a real clock.
+  const end = performance.now() + 10_000;
+  while (applied.length === before && performance.now() < end) await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(errors, []);
+  assert.equal(applied.length, before + 1, 'renewed through apply');
+  assert.notEqual(reopened.material!.certPem, first.certPem);
+  assert.ok(renewalTime(describeCertificate(reopened.material!.certPem)).getTime() > due);
+});
