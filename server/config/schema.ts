@@ -9,6 +9,8 @@ export const configSchema = z
     host: z.string().min(1),
     /** HTTP port for REST, gateway, CDN and admin. 0 picks a free port. */
     port: z.number().int().min(0).max(65535),
+    /** HTTPS port, used while a TLS mode (internal CA, ACME, uploaded) is on. 0 picks a free port. */
+    httpsPort: z.number().int().min(0).max(65535),
     /** The URL clients are told to use (gateway URL, CDN URLs). Derived from host and port when absent. */
     publicUrl: z
       .url({ protocol: /^https?$/ })

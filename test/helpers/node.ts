@@ -42,6 +42,7 @@ export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Te
       dataDir,
       host: '127.0.0.1',
       port: 0,
+      httpsPort: 0,
       logLevel: 'silent',
       rateLimits: { ...configDefaults({}).rateLimits, enabled: false },
       ...overrides,

@@ -19,6 +19,7 @@ test('defaults apply when nothing is set', async (t) => {
     dataDir: dir,
     host: '0.0.0.0',
     port: 8420,
+    httpsPort: 8443,
     publicUrl: undefined,
     databaseUrl: undefined,
     embeddedPostgresPort: 0,
