@@ -33,6 +33,7 @@ import { UserService } from './services/users.js';
 import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
+import { VoiceStateService } from './services/voice-states.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
 export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices {
@@ -52,6 +53,8 @@ export interface Core extends ModerationServices, SocialServices, InteractionSer
   access: AccessService;
   webhooks: WebhookService;
   auditLog: AuditLogService;
+  /** Voice states (op 4, moderator moves) and the voice tokens the voice gateway checks. */
+  voiceStates: VoiceStateService;
   close(): void;
 }
 
@@ -63,6 +66,8 @@ export interface CoreDeps {
   storage?: FileStorage;
   /** The node's public base URL (attachment URLs); read when a URL is built, as it is known only once the node listens. */
   publicUrl?: () => string;
+  /** `host:port` of this node's voice gateway (VOICE_SERVER_UPDATE), undefined while voice is off. */
+  voiceEndpoint?: () => string | undefined;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
@@ -85,6 +90,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
   const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids);
   const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads);
+  const voiceStates = new VoiceStateService(guildRepo, access, bus, deps.voiceEndpoint ?? (() => undefined));
   const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {
     bus,
@@ -96,10 +102,11 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     messages,
     threads,
     attachments,
-    sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications, expressions, scheduled.scheduledEvents),
+    sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications, expressions, scheduled.scheduledEvents, voiceStates),
     access,
     webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
+    voiceStates,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     ...expressions,
     ...scheduled,

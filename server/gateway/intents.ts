@@ -10,6 +10,7 @@ const EVENT_INTENT: Record<string, number> = {
   CHANNEL_CREATE: GatewayIntentBits.Guilds,
   CHANNEL_UPDATE: GatewayIntentBits.Guilds,
   CHANNEL_DELETE: GatewayIntentBits.Guilds,
+  VOICE_STATE_UPDATE: GatewayIntentBits.GuildVoiceStates,
   GUILD_MEMBER_ADD: GatewayIntentBits.GuildMembers,
   GUILD_MEMBER_UPDATE: GatewayIntentBits.GuildMembers,
   GUILD_MEMBER_REMOVE: GatewayIntentBits.GuildMembers,

@@ -109,6 +109,8 @@ export class GatewaySession {
     clearTimeout(this.heartbeatTimer);
     this.subscriber?.close();
     this.options.compression?.close();
+    // Dropping the main session drops its voice, as on Discord.
+    if (this.ctx) this.core.voiceStates.sessionClosed(this.id).catch((err: unknown) => this.options.logger.error({ err }, 'voice state cleanup failed'));
     if (this.socket.readyState === this.socket.OPEN || this.socket.readyState === this.socket.CONNECTING) {
       if (code === undefined) this.socket.terminate();
       else this.socket.close(code, reason);

@@ -2,10 +2,11 @@ import { GatewayOpcodes } from 'discord-api-types/v10';
 import type { GatewaySession } from '../session.js';
 import { heartbeat, identify, resume } from './identify.js';
 import { requestGuildMembers } from './members.js';
+import { voiceStateUpdate } from './voice-state.js';
 
 export type OpcodeHandler = (session: GatewaySession, d: unknown) => Promise<void>;
 
-/** Accepted and acknowledged without effect until presences and voice arrive (later work). */
+/** Accepted and acknowledged without effect until presences arrive (later work). */
 const accept: OpcodeHandler = () => Promise.resolve();
 
 /** The dispatch table: one handler per client opcode; anything else closes with 4001. */
@@ -15,5 +16,5 @@ export const opcodeHandlers: Partial<Record<GatewayOpcodes, OpcodeHandler>> = {
   [GatewayOpcodes.Resume]: resume,
   [GatewayOpcodes.RequestGuildMembers]: requestGuildMembers,
   [GatewayOpcodes.PresenceUpdate]: accept,
-  [GatewayOpcodes.VoiceStateUpdate]: accept,
+  [GatewayOpcodes.VoiceStateUpdate]: voiceStateUpdate,
 };
