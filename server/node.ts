@@ -13,18 +13,22 @@ import { Database } from './db/database.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
 import { LocalBus } from './events/local-bus.js';
 import { GatewayServer } from './gateway/server.js';
-import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
+import { locateVoiceWorker } from './voice/worker-locator.js';
+import { startVoice, type VoiceStatus } from './voice/start.js';
+import type { TlsSource } from './voice/tls.js';
 
 export interface StartOptions {
   logger?: Logger;
   /** Human progress lines (first database init, listening, …). */
   onProgress?: (line: string) => void;
+  /** The voice gateway's certificate; by default a self-signed one kept in dataDir. */
+  voiceTls?: TlsSource;
 }
 
 export interface NodeStatus {
   database: 'embedded' | 'external';
   gatewaySessions: number;
-  voice: VoiceWorkerStatus;
+  voice: VoiceStatus;
 }
 
 /** A running node. `stop()` closes every part in reverse order and is idempotent. */
@@ -95,7 +99,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // The public URL is known once the server listens; attachment URLs read it then.
     const urls = { public: '' };
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
-    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public });
+    const voiceInfo: { status: () => VoiceStatus } = { status: () => ({ available: false, reason: 'voice is starting' }) };
+    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public, voice: () => voiceInfo.status() });
     cleanups.push(() => core.close());
 
     // Phase 3: HTTP surfaces on one port.
@@ -129,7 +134,10 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     gateway.attach(server);
     cleanups.push(() => gateway.close());
 
-    const voice = locateVoiceWorker();
+    // Phase 4: voice on its own ports; without a worker (or with it turned off) the node runs without voice.
+    const voice = await startVoice({ config, core, logger, located: locateVoiceWorker(), tls: options.voiceTls });
+    cleanups.push(() => voice.stop());
+    voiceInfo.status = () => voice.status();
     const setupToken = await core.adminSetup.issueToken();
     const setupLink = setupToken ? `${publicUrl}/admin/setup#token=${setupToken}` : undefined;
 
@@ -141,7 +149,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       setupLink,
       core,
       routes: apiRoutes(apiApp),
-      status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice }),
+      status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice: voice.status() }),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (err) {

@@ -33,7 +33,7 @@ import { UserService } from './services/users.js';
 import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
-import { VoiceStateService } from './services/voice-states.js';
+import { VoiceStateService, type VoiceAvailability } from './services/voice-states.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
 export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices {
@@ -66,8 +66,8 @@ export interface CoreDeps {
   storage?: FileStorage;
   /** The node's public base URL (attachment URLs); read when a URL is built, as it is known only once the node listens. */
   publicUrl?: () => string;
-  /** `host:port` of this node's voice gateway (VOICE_SERVER_UPDATE), undefined while voice is off. */
-  voiceEndpoint?: () => string | undefined;
+  /** This node's voice server: its `host:port` for VOICE_SERVER_UPDATE, or why voice is off. */
+  voice?: () => VoiceAvailability;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
@@ -90,7 +90,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
   const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids);
   const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads);
-  const voiceStates = new VoiceStateService(guildRepo, access, bus, deps.voiceEndpoint ?? (() => undefined));
+  const voiceStates = new VoiceStateService(guildRepo, access, bus, deps.voice ?? (() => ({ available: false, reason: 'voice is not configured' })));
   const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {
     bus,

@@ -21,7 +21,7 @@ export interface TestNode {
  * A real node for one test file: its own embedded PostgreSQL in a fresh temp dir, HTTP on a free
  * port. Teardown is registered on the test context at once.
  */
-export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Partial<HearthConfig> = {}): Promise<TestNode> {
+export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Omit<Partial<HearthConfig>, 'voice'> & { voice?: Partial<HearthConfig['voice']> } = {}): Promise<TestNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-test-'));
   await chmod(dataDir, 0o711);
   const started: { node?: NodeHandle } = {};
@@ -34,7 +34,10 @@ export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Pa
   const config = loadConfig({
     env: {},
     // Rate limits are off unless a test turns them on (test/compat/discordjs-ratelimit.test.ts does).
-    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', rateLimits: { ...configDefaults({}).rateLimits, enabled: false }, ...overrides },
+    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', rateLimits: { ...configDefaults({}).rateLimits, enabled: false },
+      // Voice on free ports with one worker: test files run in parallel on a small machine.
+      voice: { ...configDefaults({}).voice, port: 0, udpPort: 0, workers: 1, ...overrides.voice },
+      ...(({ voice: _v, ...rest }) => rest)(overrides) },
   });
   const node = await startNode(config, { onProgress: () => undefined });
   started.node = node;

@@ -8,6 +8,7 @@ import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { mapMember } from '../mappers/index.js';
 import { has } from '../permissions.js';
+import { HEARTH_REGION } from './guild-extras.js';
 
 const VOICE_TYPES: ReadonlySet<number> = new Set([ChannelType.GuildVoice, ChannelType.GuildStageVoice]);
 
@@ -58,6 +59,14 @@ export interface VoiceStateChange {
   after: VoiceState | undefined;
 }
 
+export interface VoiceAvailability {
+  available: boolean;
+  /** `host:port` of the voice gateway (no scheme), when available. */
+  endpoint?: string | undefined;
+  /** Why voice is off, or where the worker came from. */
+  reason: string;
+}
+
 export interface JoinInput {
   guildId: string;
   channelId: string | null;
@@ -79,10 +88,16 @@ export class VoiceStateService {
     private readonly guilds: GuildRepository,
     private readonly access: AccessService,
     private readonly bus: EventBus,
-    /** `host:port` of the voice gateway, or undefined while voice is disabled. */
-    private readonly endpoint: () => string | undefined,
+    /** Whether this node's voice server runs, its `host:port`, and why not when it does not. */
+    private readonly voice: () => VoiceAvailability,
     private readonly onListenerError: (err: unknown) => void = () => undefined,
   ) {}
+
+  /** `GET /voice/regions`: the node's one region, marked deprecated (with the reason) while voice is off. */
+  region(): typeof HEARTH_REGION & { hearth_voice_disabled_reason?: string } {
+    const voice = this.voice();
+    return voice.available ? HEARTH_REGION : { ...HEARTH_REGION, optimal: false, deprecated: true, hearth_voice_disabled_reason: voice.reason };
+  }
 
   get(guildId: string, userId: string): VoiceState | undefined {
     return this.byGuild.get(guildId)?.get(userId);
@@ -154,7 +169,7 @@ export class VoiceStateService {
     this.store(state);
     await this.publish(state, state.channelId, mapMember(member));
     this.emit({ before, after: state });
-    return newToken ? { token: state.token, guild_id: state.guildId, endpoint: this.endpoint() ?? null } : undefined;
+    return newToken ? { token: state.token, guild_id: state.guildId, endpoint: this.voice().endpoint ?? null } : undefined;
   }
 
   /**
@@ -180,7 +195,7 @@ export class VoiceStateService {
         this.store(moved);
         await this.publish(moved, moved.channelId);
         // The moved user's sessions reconnect to voice with the new token.
-        const server: VoiceServerPayload = { token: moved.token, guild_id: guildId, endpoint: this.endpoint() ?? null };
+        const server: VoiceServerPayload = { token: moved.token, guild_id: guildId, endpoint: this.voice().endpoint ?? null };
         await this.bus.publish({ kind: 'dispatch', t: 'VOICE_SERVER_UPDATE', d: server, keys: [userKey(userId)] });
         this.emit({ before: state, after: moved });
         return;
