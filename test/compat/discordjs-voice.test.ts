@@ -47,3 +47,36 @@ test('@discordjs/voice bots hear each other through the mediasoup relay (aead_ae
 test('@discordjs/voice bots hear each other through the mediasoup relay (aead_xchacha20_poly1305_rtpsize, DAVE off)', async (t) => {
   await call(t, 'aead_xchacha20_poly1305_rtpsize', 'off');
 });
+
+test('a dead mediasoup worker: clients are told 4015, resume, and the call goes on in a rebuilt room', async (t) => {
+  const { api, base, dataDir, node, defer } = await startTestNode(t);
+  const owner = await api.register('owner');
+  const guild = await api.createGuild(owner.token);
+  const a = await api.createBot(owner.token, guild.id, 'Speaker');
+  const b = await api.createBot(owner.token, guild.id, 'Listener');
+  const env = { BASE: base, GUILD: guild.id, CHANNEL: guild.voiceChannelId, NODE_EXTRA_CA_CERTS: voiceCaPath(dataDir), DAVE: 'off' };
+  const speaker = VoiceBot.start({ ...env, TOKEN: a.token });
+  defer(() => speaker.stop());
+  const listener = VoiceBot.start({ ...env, TOKEN: b.token });
+  defer(() => listener.stop());
+  await Promise.all([speaker.wait('ready'), listener.wait('ready')]);
+  listener.send({ type: 'listen', userId: a.botId });
+  await listener.wait('listening');
+
+  const [pid] = node.status().voice.workerPids!;
+  process.kill(pid!, 'SIGKILL');
+  // The pool restarts the worker; both clients resume into a room on it.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const v = node.status().voice;
+    if (v.workerPids?.length === 1 && v.workerPids[0] !== pid && v.rooms === 1 && v.consumers === 2) break;
+    assert.ok(Date.now() < deadline, `no rebuilt room: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  speaker.send({ type: 'play', frames: 100 });
+  await speaker.wait('played', 30_000);
+  await new Promise((r) => setTimeout(r, 300));
+  listener.send({ type: 'report' });
+  const got: number[] = (await listener.wait('report')).received;
+  assert.ok(got.length >= 95, `received ${got.length} of 100 frames after the worker restart`);
+});
