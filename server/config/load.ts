@@ -19,7 +19,7 @@ export const configDefaults = (env: NodeJS.ProcessEnv = process.env): HearthConf
   maxJsonBodyBytes: 8 * 1024 * 1024,
   maxUploadBytes: 25 * 1024 * 1024,
   gateway: { heartbeatIntervalMs: 41_250 },
-  voice: { enabled: true, port: 8443, udpPort: 8444, publicHost: undefined, workers: 0, heartbeatIntervalMs: 13_750, modes: ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] },
+  voice: { enabled: true, port: 8443, udpPort: 8444, workers: 0, heartbeatIntervalMs: 13_750, modes: ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] },
   rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
 });
 

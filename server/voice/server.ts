@@ -124,7 +124,7 @@ export class VoiceServer implements VoiceSignaling {
     const rooms = new Set<VoiceRoom>();
     for (const conn of this.connections.values()) if (conn.room) rooms.add(conn.room);
     for (const room of rooms) consumers += room.consumerCount;
-    return { endpoint: this.endpoint, udpPort: this.udp.port, workers: this.pool.size, rooms: rooms.size, connections: this.connections.size, consumers, udp: this.udp.stats, workerPids: this.pool.pids() };
+    return { endpoint: this.endpoint, udpPort: this.udp.port, workers: this.pool.size, rooms: rooms.size, connections: this.connections.size, consumers, udp: structuredClone(this.udp.stats), workerPids: this.pool.pids() };
   }
 
   identify(session: VoiceSession, d: { serverId: string; userId: string; sessionId: string; token: string }): VoiceConnection | undefined {

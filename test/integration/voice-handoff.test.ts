@@ -7,7 +7,6 @@ import { expectError, joinedUser, startTestNode } from '../helpers/node.js';
 import { VoiceWsClient } from '../helpers/voice.js';
 
 const CONNECT = 1n << 20n;
-const GUILD_VOICE_STATES = 1 << 7;
 
 /** Nothing matching arrives within `ms` (the server answers refused joins with silence, as Discord does). */
 async function nothing(client: GatewayClient, match: (p: { t: string | null; d: any }) => boolean, ms = 1_000): Promise<void> {
@@ -133,11 +132,61 @@ test('voice hand-off on the main gateway, voice gateway auth, moderation and jun
   assert.equal((await api.request('PATCH', `/guilds/${guild.id}/members/${owner.id}`, { token: owner.token, body: { mute: true } })).status, 200);
   const muted = await memberGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id && p.d.mute === true);
   assert.equal(muted.d.channel_id, guild.voiceChannelId);
-  // Disconnect by a moderator: channel_id null to the guild, the voice socket closes with 4014.
+  // A move: the state follows, the moved user's session gets a new token, the old voice socket closes with 4014.
+  const other = await api.request('POST', `/guilds/${guild.id}/channels`, { token: owner.token, body: { name: 'Stage left', type: 2 } });
+  assert.equal(other.status, 201);
+  await expectError(api.request('PATCH', `/guilds/${guild.id}/members/${owner.id}`, { token: owner.token, body: { channel_id: guild.textChannelId } }), 400, 50024);
+  const servers = ownerGw.received.length;
+  assert.equal((await api.request('PATCH', `/guilds/${guild.id}/members/${owner.id}`, { token: owner.token, body: { channel_id: other.body.id } })).status, 200);
+  const moved = await memberGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id && p.d.channel_id === other.body.id);
+  assert.equal(moved.d.mute, true);
+  const newServer = await ownerGw.next((p) => p.t === 'VOICE_SERVER_UPDATE', 5_000, servers);
+  assert.notEqual(newServer.d.token, server.token);
+  assert.equal(await voice.closeCode(), 4014);
+  // Disconnect by a moderator: channel_id null to the guild.
   assert.equal((await api.request('PATCH', `/guilds/${guild.id}/members/${owner.id}`, { token: owner.token, body: { channel_id: null } })).status, 200);
   const left = await memberGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id && p.d.channel_id === null);
   assert.equal(left.d.guild_id, guild.id);
-  assert.equal(await voice.closeCode(), 4014);
+  assert.equal(node.status().voice.connections, 0);
   assert.equal(botGw.received.filter((p) => p.t === 'VOICE_STATE_UPDATE').length, 0, 'no voice states without GUILD_VOICE_STATES');
-  void GUILD_VOICE_STATES;
+});
+
+test('leaving with op 4, and a dropped main session, end the voice state; voice gateway v4 heartbeats echo the nonce', async (t) => {
+  const { api, base, dataDir } = await startTestNode(t);
+  const owner = await api.register('vowner2');
+  const guild = await api.createGuild(owner.token);
+  const member = await joinedUser(api, owner.token, guild.textChannelId, 'vmember2');
+  const ownerGw = await GatewayClient.connect(base);
+  t.after(() => ownerGw.close());
+  await ownerGw.identify(owner.token);
+
+  const join = async (gw: GatewayClient) => {
+    const from = gw.received.length;
+    gw.send({ op: 4, d: { guild_id: guild.id, channel_id: guild.voiceChannelId, self_mute: false, self_deaf: false } });
+    return (await gw.next((p) => p.t === 'VOICE_SERVER_UPDATE', 5_000, from)).d;
+  };
+  const server = await join(ownerGw);
+  const state = (await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id)).d;
+
+  const v4 = await VoiceWsClient.connect(server.endpoint, dataDir, 4);
+  t.after(() => v4.close());
+  v4.send(0, { server_id: guild.id, user_id: owner.id, session_id: state.session_id, token: server.token });
+  await v4.next(2);
+  v4.send(3, 987654);
+  assert.equal((await v4.next(6)).d, 987654);
+  v4.send(1, { protocol: 'udp', data: { address: '127.0.0.1', port: 9, mode: 'xsalsa20_poly1305' } });
+  assert.equal(await v4.closeCode(), 4016);
+
+  // Op 4 with channel_id null leaves.
+  const from = ownerGw.received.length;
+  ownerGw.send({ op: 4, d: { guild_id: guild.id, channel_id: null, self_mute: false, self_deaf: false } });
+  await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id && p.d.channel_id === null, 5_000, from);
+
+  // The member's main session drops: its voice state goes with it.
+  const memberGw = await GatewayClient.connect(base);
+  await memberGw.identify(member.token);
+  await join(memberGw);
+  await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === member.id && p.d.channel_id === guild.voiceChannelId);
+  await memberGw.close();
+  await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === member.id && p.d.channel_id === null);
 });

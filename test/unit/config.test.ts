@@ -27,6 +27,7 @@ test('defaults apply when nothing is set', async (t) => {
     maxUploadBytes: 25 * 1024 * 1024,
     gateway: { heartbeatIntervalMs: 41_250 },
     rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
+    voice: { enabled: true, port: 8443, udpPort: 8444, workers: 0, heartbeatIntervalMs: 13_750, modes: ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] },
   });
 });
 

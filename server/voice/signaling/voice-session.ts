@@ -78,7 +78,14 @@ export class VoiceSession {
       this.close(VoiceCloseCodes.NotAuthenticated, 'Not authenticated');
       return;
     }
-    handler(this, payload.d).catch((err: unknown) => {
+    // A handler that throws before its first await still ends up in the catch below.
+    let run: Promise<void>;
+    try {
+      run = handler(this, payload.d);
+    } catch (err) {
+      run = Promise.reject(err as Error);
+    }
+    run.catch((err: unknown) => {
       if (err instanceof VoiceCloseError) this.close(err.code, err.message);
       else {
         this.signaling.logger.error({ err, op }, 'voice opcode handler failed');
