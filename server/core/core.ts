@@ -115,6 +115,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
     ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog, members: moderation.members }),
     close: () => {
+      voiceStates.close();
       auth.close();
       accessCache.close();
     },

@@ -189,4 +189,10 @@ test('leaving with op 4, and a dropped main session, end the voice state; voice 
   await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === member.id && p.d.channel_id === guild.voiceChannelId);
   await memberGw.close();
   await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === member.id && p.d.channel_id === null);
+
+  // Deleting the channel ends the states in it.
+  await join(ownerGw);
+  const mark = ownerGw.received.length;
+  assert.equal((await api.request('DELETE', `/channels/${guild.voiceChannelId}`, { token: owner.token })).status, 200);
+  await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id && p.d.channel_id === null, 5_000, mark);
 });

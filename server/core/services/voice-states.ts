@@ -91,7 +91,28 @@ export class VoiceStateService {
     /** Whether this node's voice server runs, its `host:port`, and why not when it does not. */
     private readonly voice: () => VoiceAvailability,
     private readonly onListenerError: (err: unknown) => void = () => undefined,
-  ) {}
+  ) {
+    // A deleted channel, a member who left or was removed, a deleted guild: their voice states end.
+    this.untap = bus.tap((event) => {
+      if (event.kind === 'guild-leave') this.endWhere((s) => s.guildId === event.guildId && s.userId === event.userId);
+      if (event.kind !== 'dispatch') return;
+      const d = event.d as { id?: string; guild_id?: string; user?: { id?: string } } | null;
+      if (event.t === 'CHANNEL_DELETE' && d?.id) this.endWhere((s) => s.channelId === d.id);
+      else if (event.t === 'GUILD_DELETE' && d?.id && !event.keys.some((k) => k.startsWith('user:'))) this.endWhere((s) => s.guildId === d.id);
+    });
+  }
+
+  private readonly untap: () => void;
+
+  close(): void {
+    this.untap();
+  }
+
+  private endWhere(match: (state: VoiceState) => boolean): void {
+    for (const states of [...this.byGuild.values()]) {
+      for (const state of [...states.values()]) if (match(state)) this.remove(state).catch(this.onListenerError);
+    }
+  }
 
   /** `GET /voice/regions`: the node's one region, marked deprecated (with the reason) while voice is off. */
   region(): typeof HEARTH_REGION & { hearth_voice_disabled_reason?: string } {
@@ -215,11 +236,6 @@ export class VoiceStateService {
     for (const states of [...this.byGuild.values()]) {
       for (const state of [...states.values()]) if (state.sessionId === sessionId) await this.remove(state);
     }
-  }
-
-  /** The channel (or the member) is gone: everyone in it is disconnected. */
-  async channelGone(guildId: string, channelId: string): Promise<void> {
-    for (const state of this.inChannel(guildId, channelId)) await this.remove(state);
   }
 
   private async applyFlags(state: VoiceState, input: { mute?: boolean | null | undefined; deaf?: boolean | null | undefined }): Promise<void> {
