@@ -21,7 +21,7 @@ export interface StartOptions {
   logger?: Logger;
   /** Human progress lines (first database init, listening, …). */
   onProgress?: (line: string) => void;
-  /** The voice gateway's certificate; by default a self-signed one kept in dataDir. */
+  /** The voice gateway's certificate; by default a leaf of the internal CA in `<dataDir>/tls/ca`. */
   voiceTls?: TlsSource;
 }
 

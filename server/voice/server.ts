@@ -81,7 +81,7 @@ export class VoiceServer implements VoiceSignaling {
       server.pool = await WorkerPool.start({ workerBin: options.workerBin, size: options.workers, logger: options.logger, onWorkerDied: (w) => server.onWorkerDied(w) });
       server.mux = await LoopbackMux.open();
       server.udp = await VoiceUdpServer.listen(options.host, options.udpPort, (client, header, payload) => server.byMedia.get(client)?.room?.forward(header, payload));
-      const { cert, key } = options.tls();
+      const { cert, key } = await options.tls();
       server.https = createServer({ cert, key });
       server.https.on('upgrade', (req, socket, head) => {
         socket.on('error', () => socket.destroy());

@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { HearthConfig } from '../config/schema.js';
 import type { Core } from '../core/core.js';
 import { VoiceServer, type VoiceServerStatus } from './server.js';
-import { selfSignedTls, type TlsSource } from './tls.js';
+import { internalCaTls, type TlsSource } from './tls.js';
 import type { VoiceWorkerStatus } from './worker-locator.js';
 
 export type VoiceStatus = VoiceWorkerStatus & Partial<VoiceServerStatus>;
@@ -48,7 +47,7 @@ export async function startVoice({ config, core, logger, located, tls }: StartVo
       publicHost,
       heartbeatIntervalMs: config.voice.heartbeatIntervalMs,
       modes: config.voice.modes,
-      tls: tls ?? selfSignedTls(join(config.dataDir, 'voice-tls'), [publicHost, 'localhost', '127.0.0.1']),
+      tls: tls ?? internalCaTls(config.dataDir, [publicHost, 'localhost', '127.0.0.1']),
     });
     return {
       server,

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 
-/** The voice gateway's self-signed certificate of a test node (what clients must trust). */
+/** The root of a test node's internal CA, which issued the voice gateway's certificate (what clients trust). */
 export function voiceCaPath(dataDir: string): string {
-  return join(dataDir, 'voice-tls', 'cert.pem');
+  return join(dataDir, 'tls', 'ca', 'root.crt');
 }
 
 /** A raw voice gateway client over TLS, trusting the node's certificate through `ca`. */
