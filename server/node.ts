@@ -16,6 +16,7 @@ import { GatewayServer } from './gateway/server.js';
 import { locateVoiceWorker } from './voice/worker-locator.js';
 import { startVoice, type VoiceStatus } from './voice/start.js';
 import type { TlsSource } from './voice/tls.js';
+import type { VoiceAvailability } from './core/services/voice-states.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -99,7 +100,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // The public URL is known once the server listens; attachment URLs read it then.
     const urls = { public: '' };
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
-    const voiceInfo: { status: () => VoiceStatus } = { status: () => ({ available: false, reason: 'voice is starting' }) };
+    const voiceInfo: { status: () => VoiceAvailability } = { status: () => ({ available: false, reason: 'voice is starting' }) };
     const core = await createCore({ db, bus, storage, publicUrl: () => urls.public, voice: () => voiceInfo.status() });
     cleanups.push(() => core.close());
 
@@ -137,7 +138,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // Phase 4: voice on its own ports; without a worker (or with it turned off) the node runs without voice.
     const voice = await startVoice({ config, core, logger, located: locateVoiceWorker(), tls: options.voiceTls });
     cleanups.push(() => voice.stop());
-    voiceInfo.status = () => voice.status();
+    voiceInfo.status = () => ({ ...voice.status(), connected: (guildId: string, userId: string) => voice.server?.connected(guildId, userId) ?? false });
     const setupToken = await core.adminSetup.issueToken();
     const setupLink = setupToken ? `${publicUrl}/admin/setup#token=${setupToken}` : undefined;
 

@@ -127,6 +127,12 @@ export class VoiceServer implements VoiceSignaling {
     return { endpoint: this.endpoint, udpPort: this.udp.port, workers: this.pool.size, rooms: rooms.size, connections: this.connections.size, consumers, udp: structuredClone(this.udp.stats), workerPids: this.pool.pids() };
   }
 
+  /** Whether the user has a voice connection in the guild whose socket is up. */
+  connected(guildId: string, userId: string): boolean {
+    const conn = this.connections.get(connectionKey(guildId, userId));
+    return conn?.session !== undefined && !conn.session.closed;
+  }
+
   identify(session: VoiceSession, d: { serverId: string; userId: string; sessionId: string; token: string }): VoiceConnection | undefined {
     const state = this.options.core.voiceStates.verify(d.serverId, d.userId, d.sessionId, d.token);
     if (!state) return undefined;

@@ -95,6 +95,14 @@ test('voice hand-off on the main gateway, voice gateway auth, moderation and jun
   assert.equal(description.d.secret_key.length, 32);
   assert.equal(description.d.dave_protocol_version, 0);
 
+  // With a live voice connection, a self-mute toggle republishes the state without a new server update.
+  const toggle = ownerGw.received.length;
+  ownerGw.send({ op: 4, d: { guild_id: guild.id, channel_id: guild.voiceChannelId, self_mute: true, self_deaf: true } });
+  await memberGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id && p.d.self_mute === true);
+  await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.self_mute === true, 5_000, toggle);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(ownerGw.received.slice(toggle).filter((p) => p.t === 'VOICE_SERVER_UPDATE').length, 0);
+
   const before = node.status().voice.udp!;
   const droppedBefore = Object.values(before.dropped).reduce((a, b) => a + b, 0);
   for (let i = 0; i < 2000; i++) {
@@ -167,6 +175,8 @@ test('leaving with op 4, and a dropped main session, end the voice state; voice 
   };
   const server = await join(ownerGw);
   const state = (await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id)).d;
+  // Rejoining the same channel without a voice connection gets the server update again, same token.
+  assert.equal((await join(ownerGw)).token, server.token);
 
   const v4 = await VoiceWsClient.connect(server.endpoint, dataDir, 4);
   t.after(() => v4.close());

@@ -65,6 +65,8 @@ export interface VoiceAvailability {
   endpoint?: string | undefined;
   /** Why voice is off, or where the worker came from. */
   reason: string;
+  /** Whether the user has a live voice connection in the guild (a rejoin without one gets a new VOICE_SERVER_UPDATE). */
+  connected?: (guildId: string, userId: string) => boolean;
 }
 
 export interface JoinInput {
@@ -190,7 +192,11 @@ export class VoiceStateService {
     this.store(state);
     await this.publish(state, state.channelId, mapMember(member));
     this.emit({ before, after: state });
-    return newToken ? { token: state.token, guild_id: state.guildId, endpoint: this.voice().endpoint ?? null } : undefined;
+    // Same channel, same session: only the self flags changed, unless the client lost its voice
+    // connection and is rejoining, which needs the server update again (same token).
+    const voice = this.voice();
+    const resend = newToken || !(voice.connected?.(state.guildId, state.userId) ?? false);
+    return resend ? { token: state.token, guild_id: state.guildId, endpoint: voice.endpoint ?? null } : undefined;
   }
 
   /**
