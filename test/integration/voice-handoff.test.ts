@@ -159,8 +159,8 @@ test('voice hand-off on the main gateway, voice gateway auth, moderation and jun
   assert.equal(botGw.received.filter((p) => p.t === 'VOICE_STATE_UPDATE').length, 0, 'no voice states without GUILD_VOICE_STATES');
 });
 
-test('leaving with op 4, and a dropped main session, end the voice state; voice gateway v4 heartbeats echo the nonce', async (t) => {
-  const { api, base, dataDir } = await startTestNode(t);
+test('leaving with op 4, and a dropped main session, end the voice state; voice gateway v4 heartbeats, resume with replay, heartbeat timeout', async (t) => {
+  const { api, base, dataDir } = await startTestNode(t, { voice: { heartbeatIntervalMs: 1000 } });
   const owner = await api.register('vowner2');
   const guild = await api.createGuild(owner.token);
   const member = await joinedUser(api, owner.token, guild.textChannelId, 'vmember2');
@@ -177,6 +177,27 @@ test('leaving with op 4, and a dropped main session, end the voice state; voice 
   const state = (await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id)).d;
   // Rejoining the same channel without a voice connection gets the server update again, same token.
   assert.equal((await join(ownerGw)).token, server.token);
+
+  // A socket that never heartbeats is closed with 4009 after 1.5 intervals + 5 s.
+  const idle = await VoiceWsClient.connect(server.endpoint, dataDir);
+  t.after(() => idle.close());
+
+  // Resume: the socket drops without a close, a new one resumes and gets what it had not acknowledged.
+  const first = await VoiceWsClient.connect(server.endpoint, dataDir);
+  first.send(0, { server_id: guild.id, user_id: owner.id, session_id: state.session_id, token: server.token });
+  const ready = await first.next(2);
+  assert.equal(ready.seq, 1);
+  first.ws.terminate();
+  await first.closed;
+  const unknown = await VoiceWsClient.connect(server.endpoint, dataDir);
+  unknown.send(7, { server_id: guild.id, session_id: 'not-a-session', token: server.token, seq_ack: 0 });
+  assert.equal(await unknown.closeCode(), 4006);
+  const resumed = await VoiceWsClient.connect(server.endpoint, dataDir);
+  resumed.send(7, { server_id: guild.id, session_id: state.session_id, token: server.token, seq_ack: 0 });
+  assert.equal((await resumed.next(9)).d, null);
+  assert.deepEqual((await resumed.next(2)).d, ready.d, 'Ready replayed after seq_ack 0');
+  resumed.close();
+  await resumed.closed;
 
   const v4 = await VoiceWsClient.connect(server.endpoint, dataDir, 4);
   t.after(() => v4.close());
@@ -199,6 +220,8 @@ test('leaving with op 4, and a dropped main session, end the voice state; voice 
   await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === member.id && p.d.channel_id === guild.voiceChannelId);
   await memberGw.close();
   await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === member.id && p.d.channel_id === null);
+
+  assert.equal(await idle.closeCode(8_000), 4009);
 
   // Deleting the channel ends the states in it.
   await join(ownerGw);
