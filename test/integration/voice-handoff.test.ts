@@ -229,3 +229,18 @@ test('leaving with op 4, and a dropped main session, end the voice state; voice 
   assert.equal((await api.request('DELETE', `/channels/${guild.voiceChannelId}`, { token: owner.token })).status, 200);
   await ownerGw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id && p.d.channel_id === null, 5_000, mark);
 });
+
+test('voice off: the node says why, /voice/regions marks the region, op 4 still gives a state and a null endpoint', async (t) => {
+  const { api, base, node } = await startTestNode(t, { voice: { enabled: false } });
+  assert.deepEqual(node.status().voice, { available: false, reason: 'voice is turned off in the configuration' });
+  const owner = await api.register('offowner');
+  const guild = await api.createGuild(owner.token);
+  const regions = await api.request('GET', '/voice/regions', { token: owner.token });
+  assert.equal(regions.body[0].deprecated, true);
+  assert.equal(regions.body[0].hearth_voice_disabled_reason, 'voice is turned off in the configuration');
+  const gw = await GatewayClient.connect(base);
+  t.after(() => gw.close());
+  await gw.identify(owner.token);
+  gw.send({ op: 4, d: { guild_id: guild.id, channel_id: guild.voiceChannelId, self_mute: false, self_deaf: false } });
+  assert.equal((await gw.dispatch('VOICE_SERVER_UPDATE')).d.endpoint, null);
+});
