@@ -21,6 +21,8 @@ import { MessageService } from './services/messages.js';
 import { AttachmentService } from './services/attachments.js';
 import { AttachmentRepository } from '../db/repositories/attachments.js';
 import type { FileStorage } from './storage.js';
+import { FileCleanup, type FileCleanupErrorHandler } from './services/file-cleanup.js';
+import { StoredFileRepository } from '../db/repositories/stored-files.js';
 import { createInteractionServices, type InteractionServices } from './services/commands.js';
 import { createModerationServices, type ModerationServices } from './services/moderation.js';
 import { createExtraServices, type ExtraServices } from './services/extras.js';
@@ -34,9 +36,10 @@ import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
 import { VoiceStateService, type VoiceAvailability } from './services/voice-states.js';
+import { createAdminServices, type AdminServices } from './services/admin-moderation.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
-export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices {
+export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices, AdminServices {
   bus: EventBus;
   ids: SnowflakeGenerator;
   auth: AuthService;
@@ -68,6 +71,8 @@ export interface CoreDeps {
   publicUrl?: () => string;
   /** This node's voice server: its `host:port` for VOICE_SERVER_UPDATE, or why voice is off. */
   voice?: () => VoiceAvailability;
+  /** Told about each file of a deleted message, channel or guild that could not be removed from storage. */
+  onFileCleanupError?: FileCleanupErrorHandler;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
@@ -83,13 +88,14 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const access = new AccessService(guildRepo, accessCache, dmRepo);
   const auth = await AuthService.create({ users: userRepo, settings: settingsRepo, bus, ids });
   const auditLog = new AuditLogService(new AuditLogRepository(db), userRepo, access, ids);
-  const guilds = new GuildService(db, guildRepo, access, bus, ids, auditLog);
+  const files = new FileCleanup(new StoredFileRepository(db), deps.storage, deps.onFileCleanupError ?? (() => undefined));
+  const guilds = new GuildService(db, guildRepo, access, bus, ids, auditLog, files);
   const attachments = new AttachmentService(new AttachmentRepository(db), deps.storage, ids, deps.publicUrl ?? (() => ''));
   const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, new BanRepository(db), access, auth, bus, ids, auditLog);
   const expressions = createExpressionServices({ db, bus, ids, access, guildRepo, audit: auditLog, storage: deps.storage });
   const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
-  const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids);
-  const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads);
+  const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids, files);
+  const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads, files);
   const voiceStates = new VoiceStateService(guildRepo, access, bus, deps.voice ?? (() => ({ available: false, reason: 'voice is not configured' })));
   const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {
@@ -108,10 +114,11 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     auditLog,
     voiceStates,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
+    ...createAdminServices({ db, auth, settings: settingsRepo, guildRepo }),
     ...expressions,
     ...scheduled,
     ...moderation,
-    ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),
+    ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo, messages, files }),
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
     ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog, members: moderation.members }),
     close: () => {
