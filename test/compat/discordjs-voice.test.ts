@@ -32,6 +32,7 @@ async function flood(port: number, ms: number): Promise<number> {
 /** Two @discordjs/voice bots in one channel: A plays numbered Opus frames, B receives them. */
 async function call(t: TestContext, mode: 'aead_aes256_gcm_rtpsize' | 'aead_xchacha20_poly1305_rtpsize', dave: 'default' | 'off', junk = false) {
   const { api, base, dataDir, node, defer } = await startTestNode(t, { voice: { modes: [mode] } });
+  assert.equal(node.status().voice.available, true, node.status().voice.reason);
   const owner = await api.register('owner');
   const guild = await api.createGuild(owner.token);
   const a = await api.createBot(owner.token, guild.id, 'Speaker');
@@ -79,6 +80,7 @@ test('@discordjs/voice bots hear each other through the mediasoup relay (aead_xc
 
 test('a dead mediasoup worker: clients are told 4015, resume, and the call goes on in a rebuilt room', async (t) => {
   const { api, base, dataDir, node, defer } = await startTestNode(t);
+  assert.equal(node.status().voice.available, true, node.status().voice.reason);
   const owner = await api.register('owner');
   const guild = await api.createGuild(owner.token);
   const a = await api.createBot(owner.token, guild.id, 'Speaker');
