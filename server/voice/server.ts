@@ -44,6 +44,8 @@ export interface VoiceServerStatus {
   udp: UdpStats;
   /** Process ids of the mediasoup workers (tests kill one to exercise recovery). */
   workerPids: number[];
+  /** Rooms on each worker. */
+  workerRooms: number[];
 }
 
 /**
@@ -124,7 +126,7 @@ export class VoiceServer implements VoiceSignaling {
     const rooms = new Set<VoiceRoom>();
     for (const conn of this.connections.values()) if (conn.room) rooms.add(conn.room);
     for (const room of rooms) consumers += room.consumerCount;
-    return { endpoint: this.endpoint, udpPort: this.udp.port, workers: this.pool.size, rooms: rooms.size, connections: this.connections.size, consumers, udp: structuredClone(this.udp.stats), workerPids: this.pool.pids() };
+    return { endpoint: this.endpoint, udpPort: this.udp.port, workers: this.pool.size, rooms: rooms.size, connections: this.connections.size, consumers, udp: structuredClone(this.udp.stats), workerPids: this.pool.pids(), workerRooms: this.pool.loads() };
   }
 
   /** Whether the user has a voice connection in the guild whose socket is up. */

@@ -62,6 +62,11 @@ export class WorkerPool {
     if (w) process.kill(w.worker.pid, 'SIGKILL');
   }
 
+  /** Rooms per live worker, in worker order. */
+  loads(): number[] {
+    return this.workers.flatMap((w) => (w ? [w.load] : []));
+  }
+
   pids(): number[] {
     return this.workers.flatMap((w) => (w ? [w.worker.pid] : []));
   }

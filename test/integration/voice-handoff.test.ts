@@ -244,3 +244,29 @@ test('voice off: the node says why, /voice/regions marks the region, op 4 still 
   gw.send({ op: 4, d: { guild_id: guild.id, channel_id: guild.voiceChannelId, self_mute: false, self_deaf: false } });
   assert.equal((await gw.dispatch('VOICE_SERVER_UPDATE')).d.endpoint, null);
 });
+
+test('rooms of different channels are spread over the workers', async (t) => {
+  const { api, base, node, dataDir } = await startTestNode(t, { voice: { workers: 2 } });
+  assert.equal(node.status().voice.workers, 2);
+  const owner = await api.register('spreadowner');
+  const guild = await api.createGuild(owner.token);
+  const member = await joinedUser(api, owner.token, guild.textChannelId, 'spreadmember');
+  const second = await api.request('POST', `/guilds/${guild.id}/channels`, { token: owner.token, body: { name: 'Second', type: 2 } });
+  for (const [user, channelId] of [[owner, guild.voiceChannelId], [member, second.body.id]] as const) {
+    const gw = await GatewayClient.connect(base);
+    t.after(() => gw.close());
+    await gw.identify(user.token);
+    gw.send({ op: 4, d: { guild_id: guild.id, channel_id: channelId, self_mute: false, self_deaf: false } });
+    const server = (await gw.dispatch('VOICE_SERVER_UPDATE')).d;
+    const state = (await gw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === user.id)).d;
+    const voice = await VoiceWsClient.connect(server.endpoint, dataDir);
+    t.after(() => voice.close());
+    voice.send(0, { server_id: guild.id, user_id: user.id, session_id: state.session_id, token: server.token });
+    await voice.next(2);
+    voice.send(1, { protocol: 'udp', data: { address: '127.0.0.1', port: 9, mode: 'aead_aes256_gcm_rtpsize' } });
+    await voice.next(4);
+  }
+  const deadline = Date.now() + 5_000;
+  while (node.status().voice.rooms !== 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(node.status().voice.workerRooms, [1, 1]);
+});
