@@ -2,6 +2,7 @@ import type { VoiceState } from '../core/services/voice-states.js';
 import type { MediaClient } from './media/media-client.js';
 import type { VoiceRoom } from './media/room.js';
 import type { VoiceSession } from './signaling/voice-session.js';
+import type { WebRtcPeer } from './webrtc/peer.js';
 
 const OUTBOX = 64;
 
@@ -14,6 +15,9 @@ export class VoiceConnection {
   session: VoiceSession | undefined;
   room: VoiceRoom | undefined;
   selected = false;
+  /** A browser (WebRTC signalling, ops 100-102) rather than a UDP client. */
+  browser = false;
+  webrtc: WebRtcPeer | undefined;
   private seq = 0;
   private readonly outbox: { seq: number; text: string }[] = [];
   resumeTimer: NodeJS.Timeout | undefined;

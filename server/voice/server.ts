@@ -15,6 +15,7 @@ import { VoiceUdpServer, type UdpStats } from './media/udp-server.js';
 import type { VoiceSignaling } from './signaling/opcodes.js';
 import { VoiceSession } from './signaling/voice-session.js';
 import type { TlsSource } from './tls.js';
+import { WebRtcBridge } from './webrtc/bridge.js';
 import { WorkerPool, type PoolWorker } from './worker-pool.js';
 
 export interface VoiceServerOptions {
@@ -65,8 +66,12 @@ export class VoiceServer implements VoiceSignaling {
   private udp!: VoiceUdpServer;
   private mux!: LoopbackMux;
   private https!: Server;
+  private readonly webrtcBridge: WebRtcBridge;
 
-  private constructor(private readonly options: VoiceServerOptions) {}
+  private constructor(private readonly options: VoiceServerOptions) {
+    const wildcard = options.host === '0.0.0.0' || options.host === '::';
+    this.webrtcBridge = new WebRtcBridge({ enterRoom: (conn) => this.enterRoom(conn), speaking: (conn, s) => this.speaking(conn, s) }, { ip: options.host, announcedAddress: wildcard ? options.publicHost : undefined });
+  }
 
   get logger(): Logger {
     return this.options.logger;
@@ -180,6 +185,10 @@ export class VoiceServer implements VoiceSignaling {
     await this.enterRoom(conn);
   }
 
+  webrtcRequest(conn: VoiceConnection, requestId: unknown, method: unknown, data: unknown): Promise<void> {
+    return this.webrtcBridge.request(conn, requestId, method, data);
+  }
+
   speaking(conn: VoiceConnection, speaking: number): void {
     conn.media.speaking = speaking;
     for (const other of this.peers(conn)) other.send(VoiceOpcodes.Speaking, { user_id: conn.state.userId, ssrc: conn.media.ssrc, speaking });
@@ -211,7 +220,7 @@ export class VoiceServer implements VoiceSignaling {
     // A move or a drop while the room was being made closed this connection: nothing to join.
     if (this.connections.get(conn.key) !== conn) return;
     conn.room = room;
-    await room.join(conn.media);
+    await (conn.browser ? room.joinWebRtc(conn.media) : room.join(conn.media));
     // Tell the newcomer who is here (and their SSRCs), and the others that it came.
     const peers = this.peers(conn);
     if (peers.length) conn.send(VoiceOpcodes.ClientsConnect, { user_ids: peers.map((p) => p.state.userId) });
@@ -247,6 +256,7 @@ export class VoiceServer implements VoiceSignaling {
     this.byMedia.delete(conn.media);
     this.udp.remove(conn.media);
     clearTimeout(conn.resumeTimer);
+    conn.webrtc?.close();
     const room = conn.room;
     conn.room = undefined;
     if (room) {
@@ -296,6 +306,7 @@ export class VoiceServer implements VoiceSignaling {
     conn.state = after;
     conn.media.canSend = after.canSpeak && !after.mute;
     conn.media.deaf = after.deaf;
+    void conn.webrtc?.setCanSend(conn.media.canSend).catch(() => undefined);
   }
 
   /** A dead worker's rooms are gone: their clients reconnect (4015 → resume) into rooms rebuilt elsewhere. */
@@ -308,6 +319,11 @@ export class VoiceServer implements VoiceSignaling {
         for (const conn of this.connections.values()) {
           if (conn.room !== room) continue;
           conn.room = undefined;
+          // A browser's transports died with the router: after its resume it sends `join` again.
+          if (conn.browser) {
+            conn.webrtc?.close();
+            conn.selected = false;
+          }
           conn.session?.close(VoiceCloseCodes.VoiceServerCrashed, 'Voice server crashed');
         }
       }, () => undefined);

@@ -12,6 +12,14 @@ interface Member {
   egress: types.PlainTransport | undefined;
   /** consumer SSRC → the sender's SSRC announced with op 5. */
   sources: Map<number, number>;
+  /** A browser (WebRTC): its producer comes from its own transport; it consumes on its own. */
+  webrtc: boolean;
+}
+
+/** A producer on the room's router and the user whose audio it carries. */
+export interface RoomProducer {
+  producer: types.Producer;
+  userId: string;
 }
 
 /**
@@ -22,13 +30,14 @@ interface Member {
  */
 export class VoiceRoom {
   private readonly members = new Map<MediaClient, Member>();
+  private readonly producerListeners = new Set<(added: RoomProducer) => void>();
   private isClosed = false;
   /** Serialises member changes so producers and consumers are made in order. */
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly worker: PoolWorker,
-    private readonly router: types.Router,
+    readonly router: types.Router,
     private readonly ingress: types.PlainTransport,
     private readonly mux: LoopbackMux,
     private readonly deliver: (to: MediaClient, header: Buffer, payload: Buffer) => void,
@@ -63,11 +72,46 @@ export class VoiceRoom {
     return n;
   }
 
+  /** Called with every producer added to the room (UDP clients' and browsers'); returns the unsubscribe. */
+  onProducer(listener: (added: RoomProducer) => void): () => void {
+    this.producerListeners.add(listener);
+    return () => this.producerListeners.delete(listener);
+  }
+
+  /** The producers here now, except `client`'s own. */
+  producers(except?: MediaClient): RoomProducer[] {
+    const out: RoomProducer[] = [];
+    for (const m of this.members.values()) if (m.client !== except && m.producer && !m.producer.closed) out.push({ producer: m.producer, userId: m.client.userId });
+    return out;
+  }
+
+  /**
+   * Adds a browser: a member without the UDP path. Its producer arrives later through
+   * `attachProducer`; it consumes the others' producers over its own WebRTC transport.
+   */
+  joinWebRtc(client: MediaClient): Promise<void> {
+    return this.serial(() => {
+      if (!this.closed && !this.members.has(client)) this.members.set(client, { client, producer: undefined, egress: undefined, sources: new Map(), webrtc: true });
+      return Promise.resolve();
+    });
+  }
+
+  /** A browser's producer: every UDP listener consumes it into its egress (SSRC mapped to the browser's). */
+  attachProducer(client: MediaClient, producer: types.Producer): Promise<void> {
+    return this.serial(async () => {
+      const member = this.members.get(client);
+      if (!member || !member.webrtc || member.producer) throw new Error('not a browser member without a producer');
+      member.producer = producer;
+      for (const other of this.members.values()) if (other !== member) await this.consume(other, member);
+      this.announce(member);
+    });
+  }
+
   /** Adds a client as sender (a producer for its SSRC) and listener (consumers of everyone else). */
   join(client: MediaClient): Promise<void> {
     return this.serial(async () => {
       if (this.closed || this.members.has(client)) return;
-      const member: Member = { client, producer: undefined, egress: undefined, sources: new Map() };
+      const member: Member = { client, producer: undefined, egress: undefined, sources: new Map(), webrtc: false };
       this.members.set(client, member);
       member.producer = await this.ingress.produce({
         kind: 'audio',
@@ -81,6 +125,7 @@ export class VoiceRoom {
         await this.consume(member, other);
         await this.consume(other, member);
       }
+      this.announce(member);
     });
   }
 
@@ -110,6 +155,7 @@ export class VoiceRoom {
     this.isClosed = true;
     for (const member of this.members.values()) this.dropMember(member);
     this.members.clear();
+    this.producerListeners.clear();
     this.mux.unregister(this.ingress.tuple.localPort);
     this.router.close();
     this.worker.load -= 1;
@@ -126,6 +172,12 @@ export class VoiceRoom {
       listener.sources.set(ssrc, sender.client.ssrc);
       consumer.observer.once('close', () => listener.sources.delete(ssrc));
     }
+  }
+
+  private announce(member: Member): void {
+    if (!member.producer) return;
+    const added = { producer: member.producer, userId: member.client.userId };
+    for (const listener of [...this.producerListeners]) listener(added);
   }
 
   private onEgress(member: Member, packet: Buffer): void {

@@ -23,6 +23,8 @@ export interface VoiceSignaling {
   resume(session: VoiceSession, d: { serverId: string; sessionId: string; token: string; seqAck: number }): VoiceConnection | undefined;
   selectProtocol(conn: VoiceConnection, address: string | undefined, port: number | undefined, mode: string): Promise<void>;
   speaking(conn: VoiceConnection, speaking: number): void;
+  /** Op 100: a browser's WebRTC signalling request (server/voice/webrtc/bridge.ts). */
+  webrtcRequest(conn: VoiceConnection, requestId: unknown, method: unknown, data: unknown): Promise<void>;
 }
 
 export type VoiceOpcodeHandler = (session: VoiceSession, d: unknown) => Promise<void>;
@@ -84,6 +86,12 @@ const speaking: VoiceOpcodeHandler = (session, d) => {
   return Promise.resolve();
 };
 
+/** Op 100 (Hearth): a browser's mediasoup signalling request, answered with op 101 (docs/voice.md). */
+const webrtcRequest: VoiceOpcodeHandler = (session, d) => {
+  const data = obj(d);
+  return session.signaling.webrtcRequest(session.conn!, data.request_id, data.method, data.data);
+};
+
 /** Client-side ops with nothing to do here: video (12) is not offered, DAVE ops need DAVE. */
 const ignore: VoiceOpcodeHandler = () => Promise.resolve();
 
@@ -95,4 +103,5 @@ export const voiceOpcodeHandlers: Partial<Record<VoiceOpcodes, VoiceOpcodeHandle
   [VoiceOpcodes.Resume]: resume,
   [VoiceOpcodes.DaveTransitionReady]: ignore,
   [12 as VoiceOpcodes]: ignore,
+  [100 as VoiceOpcodes]: webrtcRequest,
 };
