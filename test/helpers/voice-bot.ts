@@ -37,6 +37,8 @@ async function main(): Promise<void> {
   await entersState(connection, VoiceConnectionStatus.Ready, 15_000);
   const received: number[] = [];
   let badPayloads = 0;
+  /** Every packet the receive stream gave, whatever its payload (a browser sends real Opus). */
+  let packets = 0;
   const player = createAudioPlayer();
   connection.subscribe(player);
   send({ type: 'ready', userId: client.user!.id });
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
     if (command.type === 'listen') {
       const stream = connection.receiver.subscribe(command.userId, { end: { behavior: EndBehaviorType.Manual } });
       stream.on('data', (packet: Buffer) => {
+        packets += 1;
         if (packet.length === 40 && packet.subarray(1, 7).toString() === 'HEARTH') received.push(packet.readUInt32BE(7));
         else if (!(packet.length === 3 && packet[0] === 0xf8)) badPayloads += 1; // 3-byte silence frames end a burst
       });
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
       player.play(createAudioResource(Readable.from(frames), { inputType: StreamType.Opus }));
       player.once(AudioPlayerStatus.Idle, () => send({ type: 'played', mode: (connection.state as any).networking?.state?.connectionData?.encryptionMode }));
     } else if (command.type === 'report') {
-      send({ type: 'report', received, badPayloads, mode: (connection.state as any).networking?.state?.connectionData?.encryptionMode });
+      send({ type: 'report', received, badPayloads, packets, mode: (connection.state as any).networking?.state?.connectionData?.encryptionMode });
     } else if (command.type === 'leave') {
       connection.destroy();
       void client.destroy().then(() => process.exit(0));

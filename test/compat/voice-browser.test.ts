@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { startBrowser } from '../helpers/browser.js';
+import { GatewayClient } from '../helpers/gateway.js';
+import { startTestNode } from '../helpers/node.js';
+import { voiceCaPath } from '../helpers/voice.js';
+import { VoiceBot } from '../helpers/voice-bots.js';
+
+const PAGE_SCRIPT = fileURLToPath(new URL('../browser/webrtc-page.ts', import.meta.url));
+
+interface PageStats {
+  inbound: { userId: string; producerId: string; packetsReceived: number }[];
+  packetsSent: number;
+  ssrc: number;
+  producerId: string;
+  closes: number[];
+  iceState: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs/voice bots in one channel hear each other', async (t) => {
+  const { api, base, dataDir, node, defer } = await startTestNode(t);
+  assert.equal(node.status().voice.available, true, node.status().voice.reason);
+  const owner = await api.register('browseruser');
+  const guild = await api.createGuild(owner.token);
+  const a = await api.createBot(owner.token, guild.id, 'Speaker');
+  const b = await api.createBot(owner.token, guild.id, 'Listener');
+  const env = { BASE: base, GUILD: guild.id, CHANNEL: guild.voiceChannelId, NODE_EXTRA_CA_CERTS: voiceCaPath(dataDir), DAVE: 'off' };
+  const speaker = VoiceBot.start({ ...env, TOKEN: a.token });
+  defer(() => speaker.stop());
+  const listener = VoiceBot.start({ ...env, TOKEN: b.token });
+  defer(() => listener.stop());
+  await Promise.all([speaker.wait('ready'), listener.wait('ready')]);
+
+  // The browser user is an ordinary user: op 4 on the main gateway gives it the voice server.
+  const gw = await GatewayClient.connect(base);
+  defer(() => gw.close());
+  await gw.identify(owner.token);
+  gw.send({ op: 4, d: { guild_id: guild.id, channel_id: guild.voiceChannelId, self_mute: false, self_deaf: false } });
+  const server = (await gw.dispatch('VOICE_SERVER_UPDATE')).d;
+  const state = (await gw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id)).d;
+
+  const bundle = await build({ entryPoints: [PAGE_SCRIPT], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', logLevel: 'silent' });
+  const errors: string[] = [];
+  const browser = await startBrowser(t, errors);
+  // The voice gateway's certificate comes from the node's internal CA, which this throwaway
+  // profile does not trust; Chromium has no per-port exception, so this context ignores
+  // certificate errors (the DTLS of WebRTC itself is checked by fingerprint, not by a CA).
+  const context = await browser.browser.newContext({ ignoreHTTPSErrors: true });
+  defer(() => context.close());
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  // A page on the node's own origin: 127.0.0.1 is a secure context, so getUserMedia is allowed.
+  await page.goto(`${base}/api/v10/gateway`);
+  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  const join = { endpoint: server.endpoint, serverId: guild.id, userId: owner.id, sessionId: state.session_id, token: server.token };
+  const first = (await page.evaluate((j) => (window as any).hearthVoice.start(j), join)) as PageStats;
+  defer(() => page.evaluate(() => (window as any).hearthVoice.close()));
+  // The browser consumes both bots (their producers were there when it joined).
+  assert.deepEqual(first.inbound.map((i) => i.userId).sort(), [a.botId, b.botId].sort());
+
+  // Bot A speaks: the browser's consumer of bot A's producer receives RTP, and keeps receiving.
+  speaker.send({ type: 'play', frames: 250 });
+  const fromA = async () => {
+    const stats = (await page.evaluate(() => (window as any).hearthVoice.stats())) as PageStats;
+    return stats.inbound.find((i) => i.userId === a.botId)!.packetsReceived;
+  };
+  let before = 0;
+  for (let i = 0; i < 50 && before === 0; i++) {
+    await sleep(100);
+    before = await fromA();
+  }
+  assert.ok(before > 0, 'the browser received no RTP from bot A');
+  await sleep(1_000);
+  const after = await fromA();
+  assert.ok(after > before, `inbound-rtp from bot A did not grow: ${before} → ${after}`);
+  await speaker.wait('played', 30_000);
+
+  // The browser speaks (fake microphone): bot B's receiver gets its audio under the browser user.
+  listener.send({ type: 'listen', userId: owner.id });
+  await listener.wait('listening');
+  await sleep(2_000);
+  listener.send({ type: 'report' });
+  const report = await listener.wait('report');
+  const sent = ((await page.evaluate(() => (window as any).hearthVoice.stats())) as PageStats).packetsSent;
+  assert.ok(sent > 0, 'the browser sent nothing');
+  assert.ok(report.packets > 20, `bot B received ${report.packets} packets from the browser (browser sent ${sent})`);
+  assert.equal(report.received.length, 0, 'frames from bot A were attributed to the browser user');
+  t.diagnostic(`browser ← bot A: ${after} RTP packets; bot B ← browser: ${report.packets} packets (browser sent ${sent}); relay ${JSON.stringify(node.status().voice.udp)}`);
+  assert.deepEqual(errors, []);
+});
