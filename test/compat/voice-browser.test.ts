@@ -89,6 +89,13 @@ test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs
   assert.ok(sent > 0, 'the browser sent nothing');
   assert.ok(report.packets > 20, `bot B received ${report.packets} packets from the browser (browser sent ${sent})`);
   assert.equal(report.received.length, 0, 'frames from bot A were attributed to the browser user');
+  // In order: each RTP sequence number one step (mod 2^16) after the previous datagram's.
+  const seqs: number[] = report.sequences;
+  assert.ok(seqs.length >= report.packets, `${seqs.length} sequence numbers for ${report.packets} packets`);
+  for (let i = 1; i < seqs.length; i++) {
+    const step = (seqs[i]! - seqs[i - 1]! + 65536) % 65536;
+    assert.ok(step >= 1 && step < 100, `sequence ${seqs[i]} after ${seqs[i - 1]}: out of order`);
+  }
   t.diagnostic(`browser ← bot A: ${after} RTP packets; bot B ← browser: ${report.packets} packets (browser sent ${sent}); relay ${JSON.stringify(node.status().voice.udp)}`);
   assert.deepEqual(errors, []);
 });

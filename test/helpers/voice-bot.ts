@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   let badPayloads = 0;
   /** Every packet the receive stream gave, whatever its payload (a browser sends real Opus). */
   let packets = 0;
+  /** RTP sequence numbers (clear header) of the UDP datagrams from the user listened to. */
+  const sequences: number[] = [];
   const player = createAudioPlayer();
   connection.subscribe(player);
   send({ type: 'ready', userId: client.user!.id });
@@ -52,13 +54,17 @@ async function main(): Promise<void> {
         else if (!(packet.length === 3 && packet[0] === 0xf8)) badPayloads += 1; // 3-byte silence frames end a burst
       });
       stream.on('error', (err) => send({ type: 'error', message: `receive stream: ${String(err)}` }));
+      const udp = (connection.state as any).networking?.state?.udp;
+      udp?.on('message', (msg: Buffer) => {
+        if (msg.length > 12 && connection.receiver.ssrcMap.get(msg.readUInt32BE(8))?.userId === command.userId) sequences.push(msg.readUInt16BE(2));
+      });
       send({ type: 'listening' });
     } else if (command.type === 'play') {
       const frames = Array.from({ length: command.frames }, (_, i) => frame(i));
       player.play(createAudioResource(Readable.from(frames), { inputType: StreamType.Opus }));
       player.once(AudioPlayerStatus.Idle, () => send({ type: 'played', mode: (connection.state as any).networking?.state?.connectionData?.encryptionMode }));
     } else if (command.type === 'report') {
-      send({ type: 'report', received, badPayloads, packets, mode: (connection.state as any).networking?.state?.connectionData?.encryptionMode });
+      send({ type: 'report', received, badPayloads, packets, sequences, mode: (connection.state as any).networking?.state?.connectionData?.encryptionMode });
     } else if (command.type === 'leave') {
       connection.destroy();
       void client.destroy().then(() => process.exit(0));
