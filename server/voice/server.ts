@@ -307,6 +307,7 @@ export class VoiceServer implements VoiceSignaling {
     conn.media.canSend = after.canSpeak && !after.mute;
     conn.media.deaf = after.deaf;
     void conn.webrtc?.setCanSend(conn.media.canSend).catch(() => undefined);
+    void conn.webrtc?.setDeaf(conn.media.deaf).catch(() => undefined);
   }
 
   /** A dead worker's rooms are gone: their clients reconnect (4015 → resume) into rooms rebuilt elsewhere. */

@@ -96,6 +96,34 @@ test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs
     const step = (seqs[i]! - seqs[i - 1]! + 65536) % 65536;
     assert.ok(step >= 1 && step < 100, `sequence ${seqs[i]} after ${seqs[i - 1]}: out of order`);
   }
+
+  // Server mute (MUTE_MEMBERS) pauses the browser's producer: bot B stops getting its audio.
+  const packetsAtB = async () => {
+    const n = listener.messages.filter((m) => m.type === 'report').length;
+    listener.send({ type: 'report' });
+    for (let i = 0; i < 50 && listener.messages.filter((m) => m.type === 'report').length === n; i++) await sleep(20);
+    return listener.messages.filter((m) => m.type === 'report')[n].packets as number;
+  };
+  const member = `/guilds/${guild.id}/members/${owner.id}`;
+  assert.equal((await api.request('PATCH', member, { token: owner.token, body: { mute: true } })).status, 200);
+  await sleep(500);
+  const mutedFrom = await packetsAtB();
+  await sleep(1_000);
+  const mutedTo = await packetsAtB();
+  assert.ok(mutedTo - mutedFrom <= 2, `bot B got ${mutedTo - mutedFrom} packets from the server-muted browser`);
+  assert.equal((await api.request('PATCH', member, { token: owner.token, body: { mute: false } })).status, 200);
+  await sleep(1_000);
+  assert.ok((await packetsAtB()) > mutedTo + 10, 'unmuted: bot B hears the browser again');
+
+  // Server deafen (DEAFEN_MEMBERS) pauses the browser's consumers: bot A's audio stops reaching it.
+  assert.equal((await api.request('PATCH', member, { token: owner.token, body: { deaf: true } })).status, 200);
+  await sleep(300);
+  const deafFrom = await fromA();
+  speaker.send({ type: 'play', frames: 100 });
+  await sleep(1_500);
+  const deafTo = await fromA();
+  assert.ok(deafTo - deafFrom <= 2, `the server-deafened browser received ${deafTo - deafFrom} packets from bot A`);
+
   t.diagnostic(`browser ← bot A: ${after} RTP packets; bot B ← browser: ${report.packets} packets (browser sent ${sent}); relay ${JSON.stringify(node.status().voice.udp)}`);
   assert.deepEqual(errors, []);
 });

@@ -82,6 +82,7 @@ export class WebRtcBridge {
     if (!room) throw new WebRtcRequestError('the room is gone');
     const peer = new WebRtcPeer(room, conn.media, this.listen, (event, data) => conn.send(WebRtcOpcodes.Notification, { event, data }));
     conn.webrtc = peer;
+    await peer.setDeaf(conn.media.deaf);
     return { router_rtp_capabilities: room.router.rtpCapabilities, ssrc: conn.media.ssrc, producers: peer.producers() };
   }
 }

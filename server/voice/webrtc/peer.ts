@@ -24,6 +24,8 @@ export class WebRtcPeer {
   private readonly consumers = new Map<string, types.Consumer>();
   private producer: types.Producer | undefined;
   private isClosed = false;
+  /** Server-deafened: consumers stay paused whatever the browser asks. */
+  private deaf = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -97,7 +99,18 @@ export class WebRtcPeer {
   async resumeConsumer(consumerId: string): Promise<void> {
     const consumer = this.consumers.get(consumerId);
     if (!consumer) throw new WebRtcRequestError('unknown consumer');
-    await consumer.resume();
+    if (!this.deaf) await consumer.resume();
+  }
+
+  /** Server deafen: every consumer paused (nothing is sent to the browser); undeafen resumes them. */
+  async setDeaf(deaf: boolean): Promise<void> {
+    if (this.deaf === deaf) return;
+    this.deaf = deaf;
+    for (const consumer of this.consumers.values()) {
+      if (consumer.closed) continue;
+      if (deaf) await consumer.pause();
+      else await consumer.resume();
+    }
   }
 
 
