@@ -61,10 +61,11 @@ async function start(join: Join) {
   const readyData = await voice.ready;
   const received: Received[] = [];
   const queued: { producer_id: string; user_id: string }[] = [];
-  let consumeOne: ((p: { producer_id: string; user_id: string }) => Promise<void>) | undefined;
+  /** Set once the recv transport exists; until then new producers wait in `queued`. */
+  const later: { one?: (p: { producer_id: string; user_id: string }) => Promise<void> } = {};
   voice.listeners.push((event, data) => {
     if (event !== 'newProducer') return;
-    if (consumeOne) void consumeOne(data);
+    if (later.one) void later.one(data);
     else queued.push(data);
   });
   const joined = await voice.request('join');
@@ -85,7 +86,7 @@ async function start(join: Join) {
     voice.request('produce', { transport_id: send.id, kind, rtp_parameters: rtpParameters }).then((r) => done({ id: r.producer_id }), fail);
   });
 
-  consumeOne = async (p) => {
+  const consumeOne = async (p: { producer_id: string; user_id: string }) => {
     const c = await voice.request('consume', { transport_id: recv.id, producer_id: p.producer_id, rtp_capabilities: device.recvRtpCapabilities });
     const consumer = await recv.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters });
     await voice.request('resumeConsumer', { consumer_id: c.id });
@@ -94,6 +95,7 @@ async function start(join: Join) {
     void audio.play().catch(() => undefined);
     received.push({ consumerId: c.id, userId: c.user_id, consumer });
   };
+  later.one = consumeOne;
   for (const p of [...joined.producers, ...queued.splice(0)]) await consumeOne(p);
 
   const mic = await navigator.mediaDevices.getUserMedia({ audio: true });

@@ -57,15 +57,15 @@ test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs
   await page.goto(`${base}/api/v10/gateway`);
   await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
   const join = { endpoint: server.endpoint, serverId: guild.id, userId: owner.id, sessionId: state.session_id, token: server.token };
-  const first = (await page.evaluate((j) => (window as any).hearthVoice.start(j), join)) as PageStats;
-  defer(() => page.evaluate(() => (window as any).hearthVoice.close()));
+  const first = (await page.evaluate((j) => (globalThis as any).hearthVoice.start(j), join)) as PageStats;
+  defer(() => page.evaluate(() => (globalThis as any).hearthVoice.close()));
   // The browser consumes both bots (their producers were there when it joined).
   assert.deepEqual(first.inbound.map((i) => i.userId).sort(), [a.botId, b.botId].sort());
 
   // Bot A speaks: the browser's consumer of bot A's producer receives RTP, and keeps receiving.
   speaker.send({ type: 'play', frames: 250 });
   const fromA = async () => {
-    const stats = (await page.evaluate(() => (window as any).hearthVoice.stats())) as PageStats;
+    const stats = (await page.evaluate(() => (globalThis as any).hearthVoice.stats())) as PageStats;
     return stats.inbound.find((i) => i.userId === a.botId)!.packetsReceived;
   };
   let before = 0;
@@ -85,7 +85,7 @@ test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs
   await sleep(2_000);
   listener.send({ type: 'report' });
   const report = await listener.wait('report');
-  const sent = ((await page.evaluate(() => (window as any).hearthVoice.stats())) as PageStats).packetsSent;
+  const sent = ((await page.evaluate(() => (globalThis as any).hearthVoice.stats())) as PageStats).packetsSent;
   assert.ok(sent > 0, 'the browser sent nothing');
   assert.ok(report.packets > 20, `bot B received ${report.packets} packets from the browser (browser sent ${sent})`);
   assert.equal(report.received.length, 0, 'frames from bot A were attributed to the browser user');
