@@ -9,6 +9,8 @@ interface Join {
   userId: string;
   sessionId: string;
   token: string;
+  /** Drop the UDP ICE candidates, as if UDP were blocked: the TCP fallback must carry the media. */
+  tcpOnly?: boolean;
 }
 
 interface Received {
@@ -74,6 +76,7 @@ async function start(join: Join) {
 
   const transport = async (direction: 'send' | 'recv') => {
     const info = await voice.request('createTransport', { direction });
+    if (join.tcpOnly) info.iceCandidates = info.iceCandidates.filter((c: { protocol: string }) => c.protocol === 'tcp');
     const t = direction === 'send' ? device.createSendTransport(info) : device.createRecvTransport(info);
     t.on('connect', ({ dtlsParameters }, done, fail) => {
       voice.request('connectTransport', { transport_id: t.id, dtls_parameters: dtlsParameters }).then(() => done(), fail);
@@ -115,7 +118,15 @@ async function start(join: Join) {
     (await producer.getStats()).forEach((s: any) => {
       if (s.type === 'outbound-rtp') packetsSent += s.packetsSent ?? 0;
     });
-    return { inbound, packetsSent, ssrc: readyData.ssrc as number, producerId: producer.id, closes: voice.closes, iceState: recv.connectionState };
+    // The protocol of the remote candidate each selected pair uses (what carries the media).
+    const protocols = new Set<string>();
+    for (const t of [send, recv]) {
+      const report = await t.getStats();
+      report.forEach((s: any) => {
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') protocols.add(report.get(s.remoteCandidateId)?.protocol);
+      });
+    }
+    return { inbound, packetsSent, protocols: [...protocols], ssrc: readyData.ssrc as number, producerId: producer.id, closes: voice.closes, iceState: recv.connectionState };
   };
   return { stats, close: () => voice.close() };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startBrowser } from '../helpers/browser.js';
@@ -13,6 +13,7 @@ const PAGE_SCRIPT = fileURLToPath(new URL('../browser/webrtc-page.ts', import.me
 interface PageStats {
   inbound: { userId: string; producerId: string; packetsReceived: number }[];
   packetsSent: number;
+  protocols: string[];
   ssrc: number;
   producerId: string;
   closes: number[];
@@ -21,7 +22,8 @@ interface PageStats {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs/voice bots in one channel hear each other', async (t) => {
+/** Bot A speaks, bot B listens, a browser joins the channel; with `tcpOnly` the page drops the UDP candidates. */
+async function call(t: TestContext, tcpOnly: boolean) {
   const { api, base, dataDir, node, defer } = await startTestNode(t);
   assert.equal(node.status().voice.available, true, node.status().voice.reason);
   const owner = await api.register('browseruser');
@@ -56,7 +58,7 @@ test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs
   // A page on the node's own origin: 127.0.0.1 is a secure context, so getUserMedia is allowed.
   await page.goto(`${base}/api/v10/gateway`);
   await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
-  const join = { endpoint: server.endpoint, serverId: guild.id, userId: owner.id, sessionId: state.session_id, token: server.token };
+  const join = { endpoint: server.endpoint, serverId: guild.id, userId: owner.id, sessionId: state.session_id, token: server.token, tcpOnly };
   const first = (await page.evaluate((j) => (globalThis as any).hearthVoice.start(j), join)) as PageStats;
   defer(() => page.evaluate(() => (globalThis as any).hearthVoice.close()));
   // The browser consumes both bots (their producers were there when it joined).
@@ -85,7 +87,8 @@ test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs
   await sleep(2_000);
   listener.send({ type: 'report' });
   const report = await listener.wait('report');
-  const sent = ((await page.evaluate(() => (globalThis as any).hearthVoice.stats())) as PageStats).packetsSent;
+  const { packetsSent: sent, protocols } = (await page.evaluate(() => (globalThis as any).hearthVoice.stats())) as PageStats;
+  assert.deepEqual(protocols, [tcpOnly ? 'tcp' : 'udp'], 'the ICE candidate pairs in use');
   assert.ok(sent > 0, 'the browser sent nothing');
   assert.ok(report.packets > 20, `bot B received ${report.packets} packets from the browser (browser sent ${sent})`);
   assert.equal(report.received.length, 0, 'frames from bot A were attributed to the browser user');
@@ -96,6 +99,13 @@ test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs
     const step = (seqs[i]! - seqs[i - 1]! + 65536) % 65536;
     assert.ok(step >= 1 && step < 100, `sequence ${seqs[i]} after ${seqs[i - 1]}: out of order`);
   }
+  t.diagnostic(`${protocols.join()}: browser ← bot A: ${after} RTP packets; bot B ← browser: ${report.packets} packets (browser sent ${sent})`);
+  assert.deepEqual(errors, []);
+  return { api, guild, owner, speaker, listener, fromA };
+}
+
+test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs/voice bots in one channel hear each other over UDP; server mute and deafen apply to the browser', async (t) => {
+  const { api, guild, owner, speaker, listener, fromA } = await call(t, false);
 
   // Server mute (MUTE_MEMBERS) pauses the browser's producer: bot B stops getting its audio.
   const packetsAtB = async () => {
@@ -123,7 +133,8 @@ test('a browser (chromium, mediasoup-client, fake microphone) and two @discordjs
   await sleep(1_500);
   const deafTo = await fromA();
   assert.ok(deafTo - deafFrom <= 2, `the server-deafened browser received ${deafTo - deafFrom} packets from bot A`);
+});
 
-  t.diagnostic(`browser ← bot A: ${after} RTP packets; bot B ← browser: ${report.packets} packets (browser sent ${sent}); relay ${JSON.stringify(node.status().voice.udp)}`);
-  assert.deepEqual(errors, []);
+test('a browser whose UDP is blocked falls back to ICE over TCP and still hears and is heard', async (t) => {
+  await call(t, true);
 });
