@@ -70,7 +70,7 @@ export class VoiceServer implements VoiceSignaling {
 
   private constructor(private readonly options: VoiceServerOptions) {
     const wildcard = options.host === '0.0.0.0' || options.host === '::';
-    this.webrtcBridge = new WebRtcBridge({ enterRoom: (conn) => this.enterRoom(conn), speaking: (conn, s) => this.speaking(conn, s) }, { ip: options.host, announcedAddress: wildcard ? options.publicHost : undefined });
+    this.webrtcBridge = new WebRtcBridge({ enterRoom: (conn) => this.enterRoom(conn), speaking: (conn, s) => this.speaking(conn, s), logger: options.logger }, { ip: options.host, announcedAddress: wildcard ? options.publicHost : undefined });
   }
 
   get logger(): Logger {

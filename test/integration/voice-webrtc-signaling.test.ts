@@ -62,10 +62,19 @@ test('browser signalling (ops 100-102): refused requests are answered with ok:fa
   assert.equal((await ask('connectTransport', { transport_id: 'nope', dtls_parameters: {} })).error, 'unknown transport');
   assert.equal((await ask('connectTransport', { transport_id: send.data.id, dtls_parameters: 'x' })).error, 'bad dtls_parameters');
   assert.equal((await ask('connectTransport', { transport_id: send.data.id, dtls_parameters: { fingerprints: 5 } })).ok, false);
+  const dtls = { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: Array.from({ length: 32 }, () => 'AB').join(':') }] };
+  assert.equal((await ask('connectTransport', { transport_id: send.data.id, dtls_parameters: dtls })).ok, true);
+  assert.equal((await ask('connectTransport', { transport_id: send.data.id, dtls_parameters: dtls })).ok, false, 'a second connect is refused');
   assert.equal((await ask('produce', { transport_id: send.data.id, kind: 'video', rtp_parameters: {} })).error, 'only audio is relayed');
   assert.equal((await ask('produce', { transport_id: recv.data.id, kind: 'audio', rtp_parameters: {} })).error, 'not a send transport');
   assert.equal((await ask('produce', { transport_id: send.data.id, kind: 'audio', rtp_parameters: { codecs: 'opus' } })).ok, false);
   assert.equal((await ask('consume', { transport_id: recv.data.id, producer_id: 'nope', rtp_capabilities: {} })).error, 'unknown producer');
+  // A producer with the router's Opus (as mediasoup-client sends it) is accepted and mapped to the Ready SSRC.
+  const rtpParameters = { codecs: [{ mimeType: 'audio/opus', payloadType: 120, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 1234 }] };
+  const produced = await ask('produce', { transport_id: send.data.id, kind: 'audio', rtp_parameters: rtpParameters });
+  assert.equal(produced.ok, true, produced.error);
+  assert.equal(produced.data.ssrc, ready.ssrc);
+  assert.equal((await ask('produce', { transport_id: send.data.id, kind: 'audio', rtp_parameters: rtpParameters })).error, 'already producing');
   assert.equal((await ask('resumeConsumer', { consumer_id: 'nope' })).error, 'unknown consumer');
   assert.equal((await ask('join', 7)).error, 'bad data');
 

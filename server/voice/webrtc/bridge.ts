@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import type { Logger } from 'pino';
 import type { VoiceConnection } from '../connection.js';
 import { WebRtcPeer, WebRtcRequestError, type WebRtcListen } from './peer.js';
 
@@ -11,6 +12,7 @@ export interface WebRtcHost {
   enterRoom(conn: VoiceConnection): Promise<void>;
   /** Announces the connection's SSRC to the UDP clients (op 5), so their receivers map it to the user. */
   speaking(conn: VoiceConnection, speaking: number): void;
+  logger: Logger;
 }
 
 type Data = Record<string, unknown>;
@@ -34,14 +36,17 @@ export class WebRtcBridge {
     private readonly listen: WebRtcListen,
   ) {}
 
-  /** Runs one request and answers it; a refused request is answered, never a socket close. */
+  /**
+   * Runs one request and answers it. Whatever fails is answered (`ok: false`), never a socket
+   * close: mediasoup's refusals (bad rtpParameters, a second connect…) are the client's doing.
+   */
   async request(conn: VoiceConnection, requestId: unknown, method: unknown, data: unknown): Promise<void> {
     try {
       const result = await this.run(conn, method, data ?? {});
       conn.send(WebRtcOpcodes.Response, { request_id: requestId, ok: true, data: result ?? {} });
     } catch (err) {
-      if (!(err instanceof WebRtcRequestError) && !isMediasoupRefusal(err)) throw err;
-      conn.send(WebRtcOpcodes.Response, { request_id: requestId, ok: false, error: (err as Error).message });
+      if (!(err instanceof WebRtcRequestError)) this.host.logger.debug({ err, method }, 'browser voice request refused by mediasoup');
+      conn.send(WebRtcOpcodes.Response, { request_id: requestId, ok: false, error: err instanceof Error ? err.message : String(err) });
     }
   }
 
@@ -85,9 +90,4 @@ export class WebRtcBridge {
     await peer.setDeaf(conn.media.deaf);
     return { router_rtp_capabilities: room.router.rtpCapabilities, ssrc: conn.media.ssrc, producers: peer.producers() };
   }
-}
-
-/** mediasoup's own validation errors (bad rtpParameters, bad DTLS parameters) are the client's fault. */
-function isMediasoupRefusal(err: unknown): boolean {
-  return err instanceof TypeError || (err instanceof Error && (err.name === 'TypeError' || err.name === 'UnsupportedError' || err.name === 'InvalidStateError'));
 }
