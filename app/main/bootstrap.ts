@@ -45,7 +45,7 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
     return null;
   }
 
-  // Phase 3: the core's supervisor (the child starts in phase 7).
+  // Phase 3: the core's supervisor.
   const host = new ServerHost({
     launch: options.launch ?? utilityLauncher(electron.utilityProcess, join(options.distDir, 'node-child.js')),
     overrides: options.overrides ?? {},
@@ -54,20 +54,23 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
     if (line.source === 'host') log(line.message);
   });
 
+  // Phase 4: start the core (a utility process can only be forked once the app is ready). The
+  // window opens meanwhile and shows "starting…"; the renderer asks for the status when it loads.
   await app.whenReady();
+  const started = host.start();
 
-  // Phase 4: the window (status page until the node is ready, then the node's /admin).
+  // Phase 5: the window (status page until the node is ready, then the node's /admin).
   const window = new MainWindow(electron, { preloadPath: join(options.distDir, 'preload.cjs'), log });
   window.show(host.status());
   host.on('status', (status) => window.show(status));
   forwardHostEvents(host, window.window.webContents);
 
-  // Phase 5: IPC, validated at the edge.
+  // Phase 6: IPC, validated at the edge.
   const policy: SenderPolicy = { contentsId: () => window.contentsId, dashboardOrigin: () => window.dashboardOrigin };
   registerServerHandlers(electron.ipcMain, host, policy, log);
   registerShellHandlers(electron.ipcMain, electron.shell, host, policy, log);
 
-  // Phase 6: tray and app lifecycle. Closing the window hides it; Quit stops the node first.
+  // Phase 7: tray and app lifecycle. Closing the window hides it; Quit stops the node first.
   let quitting = false;
   let stopped = false;
   const openDataFolder = () => {
@@ -103,7 +106,6 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
     });
   });
 
-  // Phase 7: start the core.
-  void host.start();
+  void started;
   return { host, window, tray };
 }

@@ -68,7 +68,7 @@ export class ServerHost {
   private stopping: Promise<ServerStatus> | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   /** Stopping the PostgreSQL a dead child left behind; starts wait for it. */
-  private reaping: Promise<void> = Promise.resolve();
+  private reaping: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly options: ServerHostOptions) {
@@ -96,14 +96,15 @@ export class ServerHost {
   }
 
   /** Starts the child; resolves once it is `running` or `failed`. Idempotent while starting or running. */
-  async start(): Promise<ServerStatus> {
-    if (this.closed) throw new InvalidStateError('ServerHost is closed');
-    if (this.stopping) await this.stopping;
-    if (this.run?.ready) return this.status();
-    await this.reaping;
+  start(): Promise<ServerStatus> {
+    if (this.closed) return Promise.reject(new InvalidStateError('ServerHost is closed'));
+    if (this.stopping) return this.stopping.then(() => this.start());
+    if (this.run?.ready) return Promise.resolve(this.status());
+    if (this.starting) return this.starting;
     this.cancelRestart();
     this.set({ restarts: 0 });
-    return this.launch();
+    // Synchronous when nothing is left to clean up, so `starting` is visible at once.
+    return this.reaping ? this.reaping.then(() => this.launch()) : this.launch();
   }
 
   /** Stops the child (clean stop, then a kill after the grace period). Idempotent. */
@@ -111,7 +112,7 @@ export class ServerHost {
     this.cancelRestart();
     const run = this.run;
     if (!run) {
-      return this.reaping.then(() => {
+      return Promise.resolve(this.reaping).then(() => {
         if (this.current.state === 'restarting') this.transition('stopped', { error: null, restarts: 0 });
         return this.status();
       });
@@ -253,10 +254,15 @@ export class ServerHost {
     const error = `The Hearth server died (${how}); restarting in ${Math.round(delay / 100) / 10} s`;
     this.log('host', 'error', error);
     this.transition('restarting', { error, restarts: restarts + 1, nextRestartAt: this.now() + delay, url: null, localUrl: null, setupLink: null });
-    if (run.postgresPid) this.reaping = stopOrphanedPostgres(run.postgresPid);
+    if (run.postgresPid) {
+      const reaping = stopOrphanedPostgres(run.postgresPid).finally(() => {
+        if (this.reaping === reaping) this.reaping = undefined;
+      });
+      this.reaping = reaping;
+    }
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
-      void this.reaping.then(() => {
+      void Promise.resolve(this.reaping).then(() => {
         if (!this.closed && this.current.state === 'restarting') void this.launch();
       });
     }, delay);
