@@ -2,7 +2,8 @@
 // Electron's utilityProcess behind the same interface), starting a real node on its own
 // embedded PostgreSQL.
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,4 +168,29 @@ test('a child killed with SIGKILL is reported as died, restarted with backoff, a
 
   await host.stop();
   assert.deepEqual(postgresProcessesIn(dataDir), [], 'no postgres process of this data dir remains');
+});
+
+test('the esbuild bundle of the child (app/main/dist/node-child.js) starts and stops a real node without tsx', async (t) => {
+  // Built into a temp project that sees the repo's node_modules, as app.asar does.
+  const project = await mkdtemp(join(tmpdir(), 'hearth-built-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'hearth-host-'));
+  await chmod(dataDir, 0o711);
+  t.after(async () => {
+    stopLeftoverPostgres(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(project, { recursive: true, force: true });
+  });
+  await cp(join(REPO_ROOT, 'package.json'), join(project, 'package.json'));
+  await symlink(join(REPO_ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
+  const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'build-app.mjs'), join(project, 'dist')], { encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HEARTH_') && k !== 'NODE_OPTIONS'));
+  const host = new ServerHost({ launch: forkLauncher(join(project, 'dist', 'node-child.js'), { env, cwd: project }), overrides: { dataDir, host: '127.0.0.1', port: 0 } });
+  t.after(() => host.close());
+  const status = await host.start();
+  assert.equal(status.state, 'running', JSON.stringify(status));
+  assert.equal((await fetch(`${status.localUrl}/api/v10/gateway`)).status, 200);
+  assert.equal((await host.stop()).state, 'stopped');
+  assert.deepEqual(postgresProcessesIn(dataDir), []);
 });
