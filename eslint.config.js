@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', '.scratch/', 'app/renderer/dist/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', '.scratch/', 'app/renderer/dist/', 'app/main/dist/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -2,8 +2,9 @@
 //   main.js            Electron main (ESM; package.json "main")
 //   preload.cjs        the sandboxed preload (CommonJS: sandboxed preloads cannot be ES modules;
 //                      bundles everything but `electron`)
-//   node-child.js      the core's child entry (registers the app.asar.unpacked hook, then loads…)
-//   node-child-main.js …the server, bundled from its TypeScript sources
+//   node-child.cjs     the core's child entry (CommonJS, the safest entry for a utility process;
+//                      registers the app.asar.unpacked hook, then imports…)
+//   node-child-main.js …the server (ESM), bundled from its TypeScript sources
 // npm packages stay external (loaded from node_modules in app.asar, native and binary ones from
 // app.asar.unpacked): the server's own code is bundled, no tsx at runtime.
 // Usage: node scripts/build-app.mjs [outdir]
@@ -30,7 +31,17 @@ await rm(outdir, { recursive: true, force: true });
 await Promise.all([
   build({ ...common, entryPoints: [src('index.ts')], outfile: path.join(outdir, 'main.js'), format: 'esm', packages: 'external' }),
   build({ ...common, entryPoints: [src('preload.ts')], outfile: path.join(outdir, 'preload.cjs'), format: 'cjs', external: ['electron'] }),
-  build({ ...common, entryPoints: [src('node-child.ts')], outfile: path.join(outdir, 'node-child.js'), format: 'esm', packages: 'external', plugins: [childMainExternal] }),
+  build({
+    ...common,
+    entryPoints: [src('node-child.ts')],
+    outfile: path.join(outdir, 'node-child.cjs'),
+    format: 'cjs',
+    packages: 'external',
+    plugins: [childMainExternal],
+    // CommonJS has no import.meta: give asar-paths.ts its file URL.
+    banner: { js: 'const __hearthMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+    define: { 'import.meta.url': '__hearthMetaUrl' },
+  }),
   build({ ...common, entryPoints: [src('node-child-main.ts')], outfile: path.join(outdir, 'node-child-main.js'), format: 'esm', packages: 'external' }),
 ]);
 console.log(`built the Electron main, preload and core child into ${path.relative(ROOT, outdir) || outdir}`);

@@ -14,11 +14,11 @@ import { MainWindow } from './windows.js';
 export type ElectronModule = Pick<typeof ElectronNs, 'app' | 'BrowserWindow' | 'ipcMain' | 'shell' | 'Tray' | 'Menu' | 'nativeImage' | 'utilityProcess'>;
 
 export interface BootstrapOptions {
-  /** Folder of the built main.js, preload.cjs and node-child.js. */
+  /** Folder of the built main.js, preload.cjs and node-child.cjs. */
   distDir: string;
   /** Folder of runtime resources (tray icon): process.resourcesPath when packaged, resources/ in development. */
   resourcesDir: string;
-  /** How to start the core's child; defaults to Electron's utilityProcess.fork of node-child.js. */
+  /** How to start the core's child; defaults to Electron's utilityProcess.fork of node-child.cjs. */
   launch?: LaunchChild;
   /** Config overrides for the node (defaults → file → HEARTH_* env → these). */
   overrides?: Record<string, unknown>;
@@ -47,7 +47,7 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
 
   // Phase 3: the core's supervisor.
   const host = new ServerHost({
-    launch: options.launch ?? utilityLauncher(electron.utilityProcess, join(options.distDir, 'node-child.js')),
+    launch: options.launch ?? utilityLauncher(electron.utilityProcess, join(options.distDir, 'node-child.cjs')),
     overrides: options.overrides ?? {},
   });
   host.on('log', (line) => {

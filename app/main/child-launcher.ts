@@ -65,7 +65,7 @@ export interface UtilityProcessModule {
   fork(modulePath: string, args?: string[], options?: UtilityForkOptions): UtilityProcess;
 }
 
-/** Electron's `utilityProcess.fork` of the built node-child.js. */
+/** Electron's `utilityProcess.fork` of the built node-child.cjs. */
 export function utilityLauncher(utilityProcess: UtilityProcessModule, entry: string, env: NodeJS.ProcessEnv = process.env): LaunchChild {
   return () => {
     const child = utilityProcess.fork(entry, [], { serviceName: 'Hearth server', stdio: 'pipe', env });

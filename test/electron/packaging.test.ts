@@ -80,7 +80,7 @@ test('electron-builder --linux dir packs main, preload, child, dashboard, and un
   // Main entry, preload, child and the dashboard are inside app.asar.
   const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString()) as { main: string };
   assert.equal(pkg.main, 'app/main/dist/main.js');
-  for (const file of ['/app/main/dist/main.js', '/app/main/dist/preload.cjs', '/app/main/dist/node-child.js', '/app/main/dist/node-child-main.js', '/app/renderer/dist/index.html']) {
+  for (const file of ['/app/main/dist/main.js', '/app/main/dist/preload.cjs', '/app/main/dist/node-child.cjs', '/app/main/dist/node-child-main.js', '/app/renderer/dist/index.html']) {
     assert.ok(files.has(file), `${file} is in app.asar`);
   }
   const preload = asar.extractFile(archive, 'app/main/dist/preload.cjs').toString();

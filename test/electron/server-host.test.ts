@@ -170,7 +170,7 @@ test('a child killed with SIGKILL is reported as died, restarted with backoff, a
   assert.deepEqual(postgresProcessesIn(dataDir), [], 'no postgres process of this data dir remains');
 });
 
-test('the esbuild bundle of the child (app/main/dist/node-child.js) starts and stops a real node without tsx', async (t) => {
+test('the esbuild bundle of the child (app/main/dist/node-child.cjs) starts and stops a real node without tsx', async (t) => {
   // Built into a temp project that sees the repo's node_modules, as app.asar does.
   const project = await mkdtemp(join(tmpdir(), 'hearth-built-'));
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-host-'));
@@ -186,7 +186,7 @@ test('the esbuild bundle of the child (app/main/dist/node-child.js) starts and s
   assert.equal(build.status, 0, build.stderr);
 
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HEARTH_') && k !== 'NODE_OPTIONS'));
-  const host = new ServerHost({ launch: forkLauncher(join(project, 'dist', 'node-child.js'), { env, cwd: project }), overrides: { dataDir, host: '127.0.0.1', port: 0 } });
+  const host = new ServerHost({ launch: forkLauncher(join(project, 'dist', 'node-child.cjs'), { env, cwd: project }), overrides: { dataDir, host: '127.0.0.1', port: 0 } });
   t.after(() => host.close());
   const status = await host.start();
   assert.equal(status.state, 'running', JSON.stringify(status));
