@@ -70,6 +70,7 @@ export class ServerHost {
   /** Stopping the PostgreSQL a dead child left behind; starts wait for it. */
   private reaping: Promise<void> | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly options: ServerHostOptions) {
     this.ring = new LogRing(options.logCapacity ?? 2_000);
@@ -141,11 +142,10 @@ export class ServerHost {
   }
 
   /** Stops the child and drops every listener. Idempotent; start() throws afterwards. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  close(): Promise<void> {
     this.closed = true;
-    await this.stop();
-    this.events.clear();
+    this.closing ??= this.stop().then(() => this.events.clear());
+    return this.closing;
   }
 
   private launch(): Promise<ServerStatus> {
@@ -177,7 +177,10 @@ export class ServerHost {
         'Check the log below for the last step it reached, then use Start to try again; ' +
         'if it stops at the database, make sure no other Hearth is using the same data folder.';
       this.log('host', 'error', run.failure);
-      run.child.kill();
+      // Ask first, so a start that is merely slow still stops its PostgreSQL; kill after the grace.
+      run.child.send({ type: 'stop' });
+      const kill = setTimeout(() => run.child.kill(), this.options.stopGraceMs ?? 15_000);
+      void run.exited.then(() => clearTimeout(kill));
     }, timeoutMs);
 
     const stdout = new LineSplitter((line) => this.onOutput(line, 'stdout'));
@@ -218,6 +221,8 @@ export class ServerHost {
         this.log('host', 'info', message.line);
         break;
       case 'ready':
+        // Too late: the timeout already asked it to stop.
+        if (run.failure) break;
         run.ready = true;
         run.readyAt = this.now();
         run.postgresPid = message.postgresPid;

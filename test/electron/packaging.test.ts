@@ -103,6 +103,11 @@ test('electron-builder --linux dir packs main, preload, child, dashboard, and un
     assert.ok(isExecutable(join(unpacked, path)), `${path} is unpacked and executable`);
     assert.equal((asar.statFile(archive, path) as { unpacked?: boolean }).unpacked, true);
   }
+  // Runtime resources sit next to app.asar (process.resourcesPath); build-only ones do not.
+  assert.ok(existsSync(join(resources, 'tray.png')), 'the tray icon is an extra resource');
+  assert.equal(existsSync(join(resources, 'icon.png')), false, 'the app icon is a build resource only');
+  assert.equal(existsSync(join(resources, 'README.md')), false);
+
   // The platform package's entry is unpacked too: it finds the binaries from its own location.
   assert.ok(existsSync(join(unpacked, pgPackage, 'dist', 'index.js')));
   assert.ok(existsSync(join(unpacked, pgPackage, 'package.json')));

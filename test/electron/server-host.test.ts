@@ -130,7 +130,7 @@ test('a taken port fails to start ("failed to start: … EADDRINUSE"), leaves no
 
 test('a child that never answers fails with a timeout message that says what to do', async (t) => {
   // A real process that ignores the handshake.
-  const host = new ServerHost({ launch: forkLauncher(join(REPO_ROOT, 'test', 'electron', 'fixtures', 'silent-child.mjs')), readyTimeoutMs: 300 });
+  const host = new ServerHost({ launch: forkLauncher(join(REPO_ROOT, 'test', 'electron', 'fixtures', 'silent-child.mjs')), readyTimeoutMs: 300, stopGraceMs: 300 });
   t.after(() => host.close());
   const status = await host.start();
   assert.equal(status.state, 'failed');
