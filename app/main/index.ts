@@ -8,6 +8,8 @@ import { bootstrap } from './bootstrap.js';
 const distDir = dirname(fileURLToPath(import.meta.url));
 const resourcesDir = electron.app.isPackaged ? process.resourcesPath : join(distDir, '..', '..', '..', 'resources');
 
+// bootstrap() runs its pre-ready phases (enableSandbox, the single-instance lock) synchronously,
+// as a side effect of evaluating this ES module, so they happen before Electron's `ready`.
 bootstrap(electron, { distDir, resourcesDir }).catch((err: unknown) => {
   console.error('[hearth] the app could not start:', err);
   electron.app.exit(1);

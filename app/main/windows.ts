@@ -38,6 +38,16 @@ export interface MainWindowOptions {
   log: (message: string) => void;
 }
 
+/**
+ * Where the window starts: the one-time setup page while no admin exists (the link's path and
+ * token, on the loopback origin the window trusts), else `/admin`.
+ */
+export function dashboardEntry(localUrl: string, setupLink: string | null): string {
+  if (!setupLink) return `${localUrl}/admin`;
+  const link = new URL(setupLink);
+  return `${localUrl}${link.pathname}${link.search}${link.hash}`;
+}
+
 /** The one dashboard window. `show(status)` loads what fits the server's state. */
 export class MainWindow {
   readonly window: BrowserWindow;
@@ -65,7 +75,7 @@ export class MainWindow {
     if (this.window.isDestroyed()) return;
     if (status.state === 'running' && status.localUrl) {
       this.origin = new URL(status.localUrl).origin;
-      this.load(`${status.localUrl}/admin`);
+      this.load(dashboardEntry(status.localUrl, status.setupLink));
     } else {
       this.origin = null;
       this.load(statusPageUrl(status));

@@ -51,12 +51,13 @@ test('bootstrap: a second instance quits at once without a window; the first foc
   await shell.host.close();
 });
 
-test('the window shows the starting page, then loads the node’s /admin once the handshake arrives', async () => {
+test('the window shows the starting page, then the node’s /admin (its setup page while no admin exists) once the handshake arrives', async () => {
   const { double, shell } = await started();
   const win = double.windows[0]!;
   assert.ok(win.loaded[0]!.startsWith('data:text/html'), 'a local page first');
   assert.match(decodeURIComponent(win.loaded[0]!), /Starting the Hearth server/);
-  assert.equal(win.loaded.at(-1), 'http://127.0.0.1:8420/admin');
+  // No admin yet: the one-time setup page, rebased on the loopback origin the window trusts.
+  assert.equal(win.loaded.at(-1), 'http://127.0.0.1:8420/admin/setup#token=x');
   const statusPushes = win.webContents.sent.filter((m) => m.channel === Channels.serverStatusChanged).map((m) => (m.payload as ServerStatus).state);
   assert.deepEqual(statusPushes, ['running'], 'the window exists from "starting" on; later changes are pushed');
   assert.ok(win.webContents.sent.some((m) => m.channel === Channels.logsLine), 'log lines are forwarded to the renderer');

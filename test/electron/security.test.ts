@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { denyPermissions, hardenWebContents, isDashboardUrl, safeExternalUrl } from '../../app/main/security.js';
 import { statusPageUrl } from '../../app/main/status-page.js';
-import { windowOptions } from '../../app/main/windows.js';
+import { dashboardEntry, windowOptions } from '../../app/main/windows.js';
 import type { ServerStatus } from '../../app/shared/ipc-contract.js';
 import { FakeWebContents, fakeEvent } from './electron-double.js';
 
@@ -152,4 +152,9 @@ test('the status page shows the error on screen, escaped, with a Start button af
   const starting = decodeURIComponent(statusPageUrl({ ...status, state: 'starting', error: null }));
   assert.match(starting, /Starting the Hearth server…/);
   assert.doesNotMatch(starting, /id="start"|id="error"/);
+});
+
+test('the window starts on /admin, or on the setup page (rebased on the loopback origin) while no admin exists', () => {
+  assert.equal(dashboardEntry('http://127.0.0.1:8420', null), 'http://127.0.0.1:8420/admin');
+  assert.equal(dashboardEntry('http://127.0.0.1:8420', 'https://chat.example.org/admin/setup#token=abc'), 'http://127.0.0.1:8420/admin/setup#token=abc');
 });
