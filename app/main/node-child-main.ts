@@ -10,7 +10,8 @@ import { childMessageSchema, type ChildMessage } from './node-protocol.js';
 import { unpackedWorkerPath } from './asar-paths.js';
 
 interface ParentChannel {
-  send(message: ChildMessage): void;
+  /** Resolves once the message is handed over (so the process may exit right after). */
+  send(message: ChildMessage): Promise<void>;
   onMessage(listener: (message: unknown) => void): void;
   onDisconnect(listener: () => void): void;
 }
@@ -20,7 +21,7 @@ function parentChannel(): ParentChannel {
   const port = (process as { parentPort?: ParentPort }).parentPort;
   if (port) {
     return {
-      send: (message) => port.postMessage(childMessageSchema.parse(message)),
+      send: async (message) => port.postMessage(childMessageSchema.parse(message)),
       onMessage: (listener) => port.on('message', (event) => listener(event.data)),
       // Electron kills utility processes when the app quits; there is no disconnect event.
       onDisconnect: () => undefined,
@@ -29,7 +30,12 @@ function parentChannel(): ParentChannel {
   const send = process.send?.bind(process);
   if (!send) throw new Error('node-child must be started by ServerHost (no IPC channel)');
   return {
-    send: (message) => void send(message),
+    // After a disconnect a send would emit an unhandled 'error': drop messages instead.
+    send: (message) =>
+      new Promise<void>((resolve) => {
+        if (!process.connected) return resolve();
+        send(message, () => resolve());
+      }),
     onMessage: (listener) => process.on('message', listener),
     onDisconnect: (listener) => process.on('disconnect', listener),
   };
@@ -56,25 +62,21 @@ export function runChild(): void {
     stopping = true;
     const node = await starting;
     await node?.stop();
-    try {
-      parent.send({ type: 'stopped' });
-    } catch {
-      // the parent is gone
-    }
+    await parent.send({ type: 'stopped' });
     process.exit(0);
   };
 
   const start = async (overrides: Record<string, unknown>): Promise<NodeHandle | undefined> => {
     try {
       const config = loadConfig({ overrides });
-      parent.send({ type: 'config', dataDir: config.dataDir });
+      void parent.send({ type: 'config', dataDir: config.dataDir });
       // Inside app.asar the mediasoup worker cannot be executed: point mediasoup at the unpacked copy.
       const worker = process.env.MEDIASOUP_WORKER_BIN ? undefined : unpackedWorkerPath();
       if (worker) process.env.MEDIASOUP_WORKER_BIN = worker;
-      const node = await startNode(config, { onProgress: (line) => parent.send({ type: 'progress', line }) });
+      const node = await startNode(config, { onProgress: (line) => void parent.send({ type: 'progress', line }) });
       ownSignals();
       const embedded = node.status().database === 'embedded';
-      parent.send({
+      void parent.send({
         type: 'ready',
         publicUrl: node.publicUrl,
         localUrl: node.localUrl,
@@ -84,7 +86,11 @@ export function runChild(): void {
       return node;
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      parent.send({ type: 'failed', message: err instanceof ConfigError ? reason : `failed to start: ${reason}` });
+      const message = err instanceof ConfigError ? reason : `failed to start: ${reason}`;
+      // Also on stderr: should the message not reach the parent before the exit, the supervisor
+      // still shows this line as the last output.
+      process.stderr.write(`${message}\n`);
+      await parent.send({ type: 'failed', message });
       process.exit(1);
     }
   };

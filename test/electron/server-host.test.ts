@@ -2,7 +2,7 @@
 // Electron's utilityProcess behind the same interface), starting a real node on its own
 // embedded PostgreSQL.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { chmod, cp, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -137,6 +137,19 @@ test('a child that never answers fails with a timeout message that says what to 
   assert.match(status.error ?? '', /did not report that it was ready within 0\.3 s\. Check the log below/);
 });
 
+test('a child that exits before the handshake has failed to start, with its exit code and last output, and is not restarted', async (t) => {
+  let launches = 0;
+  const crash = forkLauncher(join(REPO_ROOT, 'test', 'electron', 'fixtures', 'crash-child.mjs'));
+  const host = new ServerHost({ launch: () => (launches++, crash()), backoff: { initialMs: 10, maxMs: 10, stableMs: 1000 } });
+  t.after(() => host.close());
+  const status = await host.start();
+  assert.equal(status.state, 'failed');
+  assert.equal(status.error, 'The Hearth server exited with code 3 before it was ready; last output: Error: Cannot find module pg');
+  assert.ok(host.logs().some((l) => l.source === 'stderr' && l.level === 'error' && l.message === 'Error: Cannot find module pg'));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(launches, 1);
+});
+
 test('a child killed with SIGKILL is reported as died, restarted with backoff, and comes back on the same data', async (t) => {
   const { host, dataDir, launches, statuses } = await fixture(t, { backoff: { initialMs: 200, maxMs: 1_000, stableMs: 60_000 } });
   const first = await host.start();
@@ -167,6 +180,26 @@ test('a child killed with SIGKILL is reported as died, restarted with backoff, a
   await waitForStatus(host, (s) => s.state === 'running');
 
   await host.stop();
+  assert.deepEqual(postgresProcessesIn(dataDir), [], 'no postgres process of this data dir remains');
+});
+
+test('a child whose parent goes away (IPC disconnected) stops its node and PostgreSQL and exits 0', async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'hearth-host-'));
+  await chmod(dataDir, 0o711);
+  t.after(async () => {
+    stopLeftoverPostgres(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HEARTH_')));
+  const child = fork(CHILD_ENTRY, [], { execArgv: ['--import', 'tsx'], env, cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  t.after(() => void child.kill('SIGKILL'));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const ready = new Promise<{ type: string }>((resolve) => child.on('message', (m: { type: string }) => m.type === 'ready' && resolve(m)));
+  child.send({ type: 'start', overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent' } });
+  await ready;
+  assert.ok(postgresProcessesIn(dataDir).length > 0);
+  child.disconnect();
+  assert.equal(await exited, 0);
   assert.deepEqual(postgresProcessesIn(dataDir), [], 'no postgres process of this data dir remains');
 });
 
