@@ -92,6 +92,8 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
     window.window.hide();
   });
   app.on('second-instance', () => window.focus());
+  // macOS: clicking the dock icon brings the (hidden) window back.
+  app.on('activate', () => window.focus());
   // Keep running in the tray when the window is closed (the default would quit on Linux/Windows).
   app.on('window-all-closed', () => undefined);
   app.on('before-quit', (event) => {
