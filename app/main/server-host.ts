@@ -184,10 +184,11 @@ export class ServerHost {
     }, timeoutMs);
 
     const stdout = new LineSplitter((line) => this.onOutput(line, 'stdout'));
-    const stderr = new LineSplitter((line) => {
-      run.recentStderr.push(line);
+    const stderr = new LineSplitter((text) => {
+      const line = parseLogLine(text, 'stderr', this.now());
+      run.recentStderr.push(line.message);
       if (run.recentStderr.length > 5) run.recentStderr.shift();
-      this.onOutput(line, 'stderr');
+      this.push(line);
     });
     child.on('stdout', (chunk) => stdout.push(chunk));
     child.on('stderr', (chunk) => stderr.push(chunk));
@@ -221,8 +222,8 @@ export class ServerHost {
         this.log('host', 'info', message.line);
         break;
       case 'ready':
-        // Too late: the timeout already asked it to stop.
-        if (run.failure) break;
+        // Too late: the timeout or stop() already asked it to stop.
+        if (run.failure || run.stopRequested) break;
         run.ready = true;
         run.readyAt = this.now();
         run.postgresPid = message.postgresPid;

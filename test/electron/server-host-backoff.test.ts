@@ -92,3 +92,16 @@ test('close() is idempotent and start() afterwards throws InvalidStateError', as
   await host.close();
   await assert.rejects(host.start(), { name: 'InvalidStateError' });
 });
+
+test('stop() while the child is starting: a late handshake does not flip the state to running', async (t) => {
+  const child = crashableLauncher();
+  const host = new ServerHost({ launch: child.launch });
+  t.after(() => host.close());
+  const states: string[] = [];
+  host.on('status', (s) => states.push(s.state));
+  const started = host.start();
+  const stopped = await host.stop();
+  assert.equal(stopped.state, 'stopped');
+  assert.equal((await started).state, 'stopped');
+  assert.deepEqual(states, ['starting', 'stopping', 'stopped']);
+});
