@@ -53,11 +53,26 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
   host.on('log', (line) => {
     if (line.source === 'host') log(line.message);
   });
+  // Quitting (from here on, even before the window exists) stops the node first.
+  let quitting = false;
+  let stopped = false;
+  const late: { tray?: AppTray } = {};
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (stopped) return;
+    event.preventDefault();
+    log('quitting: stopping the server…');
+    void host.close().finally(() => {
+      stopped = true;
+      late.tray?.destroy();
+      app.quit();
+    });
+  });
 
   // Phase 4: start the core (a utility process can only be forked once the app is ready). The
   // window opens meanwhile and shows "starting…"; the renderer asks for the status when it loads.
   await app.whenReady();
-  const started = host.start();
+  void host.start();
 
   // Phase 5: the window (status page until the node is ready, then the node's /admin).
   const window = new MainWindow(electron, { preloadPath: join(options.distDir, 'preload.cjs'), log });
@@ -70,22 +85,21 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
   registerServerHandlers(electron.ipcMain, host, policy, log);
   registerShellHandlers(electron.ipcMain, electron.shell, host, policy, log);
 
-  // Phase 7: tray and app lifecycle. Closing the window hides it; Quit stops the node first.
-  let quitting = false;
-  let stopped = false;
+  // Phase 7: tray and app lifecycle. Closing the window hides it (the server keeps running).
   const openDataFolder = () => {
     const dir = host.status().dataDir;
     if (dir) void electron.shell.openPath(dir);
   };
-  const tray = new AppTray(electron, electron.nativeImage.createFromPath(join(options.resourcesDir, 'tray.png')), {
+  const appTray = new AppTray(electron, electron.nativeImage.createFromPath(join(options.resourcesDir, 'tray.png')), {
     openDashboard: () => window.focus(),
     start: () => void host.start(),
     stop: () => void host.stop(),
     openDataFolder,
     quit: () => app.quit(),
   });
-  tray.update(host.status());
-  host.on('status', (status) => tray.update(status));
+  late.tray = appTray;
+  appTray.update(host.status());
+  host.on('status', (status) => appTray.update(status));
   window.window.on('close', (event) => {
     if (quitting) return;
     event.preventDefault();
@@ -96,18 +110,5 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
   app.on('activate', () => window.focus());
   // Keep running in the tray when the window is closed (the default would quit on Linux/Windows).
   app.on('window-all-closed', () => undefined);
-  app.on('before-quit', (event) => {
-    quitting = true;
-    if (stopped) return;
-    event.preventDefault();
-    log('quitting: stopping the server…');
-    void host.close().finally(() => {
-      stopped = true;
-      tray.destroy();
-      app.quit();
-    });
-  });
-
-  void started;
-  return { host, window, tray };
+  return { host, window, tray: appTray };
 }
