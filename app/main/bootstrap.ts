@@ -82,7 +82,7 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
 
   // Phase 6: IPC, validated at the edge.
   const policy: SenderPolicy = { contentsId: () => window.contentsId, dashboardOrigin: () => window.dashboardOrigin };
-  registerServerHandlers(electron.ipcMain, host, policy, log);
+  registerServerHandlers(electron.ipcMain, host, app.getVersion(), policy, log);
   registerShellHandlers(electron.ipcMain, electron.shell, host, policy, log);
 
   // Phase 7: tray and app lifecycle. Closing the window hides it (the server keeps running).

@@ -24,5 +24,7 @@ export function createHearthApi(ipc: Renderer): HearthApi {
     getLogs: () => ipc.invoke(Channels.logsGet),
     onLog: (cb) => subscribe<LogLine>(ipc, Channels.logsLine, cb),
     adminUrl: () => ipc.invoke(Channels.serverAdminUrl),
+    serverUrl: () => ipc.invoke(Channels.serverUrl),
+    version: () => ipc.invoke(Channels.appVersion),
   } satisfies HearthApi;
 }

@@ -54,4 +54,8 @@ export interface HearthApi {
   onLog(cb: (line: LogLine) => void): () => void;
   /** `<localUrl>/admin` while running, else null. */
   adminUrl(): Promise<string | null>;
+  /** The node's loopback base URL (`http://127.0.0.1:<port>`) while running, else null. */
+  serverUrl(): Promise<string | null>;
+  /** The desktop shell's version (package.json), for the dashboard's footer. */
+  version(): Promise<string>;
 }

@@ -151,6 +151,7 @@ export function electronDouble(options: { singleInstance?: boolean } = {}): Elec
       calls.push('whenReady');
       return Promise.resolve();
     },
+    getVersion: () => '0.1.0-test',
     quit: () => {
       calls.push('quit');
       const event = fakeEvent({});

@@ -72,6 +72,8 @@ test('IPC: trusted calls answer; bad payloads and foreign senders are rejected a
 
   assert.equal(((await ipc.invoke(Channels.serverStatus, ok)) as ServerStatus).state, 'running');
   assert.equal(await ipc.invoke(Channels.serverAdminUrl, ok), 'http://127.0.0.1:8420/admin');
+  assert.equal(await ipc.invoke(Channels.serverUrl, ok), 'http://127.0.0.1:8420');
+  assert.equal(await ipc.invoke(Channels.appVersion, ok), '0.1.0-test');
   assert.ok(((await ipc.invoke(Channels.logsGet, ok)) as unknown[]).length > 0);
   assert.equal(await ipc.invoke(Channels.shellOpenExternal, ok, 'https://example.com/help'), true);
   assert.equal(await ipc.invoke(Channels.shellOpenExternal, ok, 'javascript:alert(1)'), false);
@@ -129,7 +131,7 @@ test('the preload API: named methods only, each on its channel; listeners get th
     },
   };
   const api = createHearthApi(fake as never);
-  assert.deepEqual(Object.keys(api).sort(), ['adminUrl', 'getLogs', 'getStatus', 'onLog', 'onStatus', 'openDataFolder', 'openExternal', 'startServer', 'stopServer']);
+  assert.deepEqual(Object.keys(api).sort(), ['adminUrl', 'getLogs', 'getStatus', 'onLog', 'onStatus', 'openDataFolder', 'openExternal', 'serverUrl', 'startServer', 'stopServer', 'version']);
   await api.getStatus();
   await api.startServer();
   await api.stopServer();
@@ -137,6 +139,8 @@ test('the preload API: named methods only, each on its channel; listeners get th
   await api.openExternal('https://example.com');
   await api.getLogs();
   await api.adminUrl();
+  await api.serverUrl();
+  await api.version();
   assert.deepEqual(invoked, [
     [Channels.serverStatus],
     [Channels.serverStart],
@@ -145,6 +149,8 @@ test('the preload API: named methods only, each on its channel; listeners get th
     [Channels.shellOpenExternal, 'https://example.com'],
     [Channels.logsGet],
     [Channels.serverAdminUrl],
+    [Channels.serverUrl],
+    [Channels.appVersion],
   ]);
   const got: unknown[][] = [];
   const off = api.onStatus((...args) => got.push(args));

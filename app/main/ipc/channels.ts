@@ -9,6 +9,10 @@ export const Channels = {
   serverStop: 'server:stop',
   /** invoke → string | null */
   serverAdminUrl: 'server:admin-url',
+  /** invoke → string | null */
+  serverUrl: 'server:url',
+  /** invoke → string */
+  appVersion: 'app:version',
   /** main → renderer: ServerStatus */
   serverStatusChanged: 'server:status-changed',
   /** invoke → LogLine[] */
