@@ -2,6 +2,7 @@
 // (node: imports, no focused or skipped tests). Import boundaries are checked by
 // test/unit/architecture.test.ts.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -33,6 +34,15 @@ export default tseslint.config(
         { object: 'describe', property: 'only', message: 'No focused tests.' },
       ],
     },
+  },
+  {
+    // The dashboard runs in a browser (or Electron's sandboxed renderer): browser globals, React hooks rules.
+    files: ['app/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly', addEventListener: 'readonly', removeEventListener: 'readonly', EventSource: 'readonly', MessageEvent: 'readonly', URLSearchParams: 'readonly', queueMicrotask: 'readonly', HTMLElement: 'readonly' },
+    },
+    rules: { ...reactHooks.configs['recommended-latest'].rules },
   },
   {
     files: ['test/**/*.ts', 'bench/**/*.ts'],

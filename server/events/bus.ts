@@ -10,10 +10,13 @@ export type RoutingKey = `guild:${string}` | `user:${string}`;
 export const guildKey = (id: string): RoutingKey => `guild:${id}`;
 export const userKey = (id: string): RoutingKey => `user:${id}`;
 
+/** Dispatches Discord sends only to user clients, which discord-api-types (a bot library) does not list. */
+type UserClientDispatch = 'APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE';
+
 /** A gateway dispatch for the sessions behind `keys`. `d` is the payload exactly as sent. */
 export interface DispatchEvent {
   kind: 'dispatch';
-  t: `${GatewayDispatchEvents}`;
+  t: `${GatewayDispatchEvents}` | UserClientDispatch;
   d: unknown;
   keys: RoutingKey[];
 }

@@ -10,6 +10,7 @@ const invokedOption: z.ZodType<Record<string, unknown>> = z.lazy(() =>
     name: z.string().min(1).max(32),
     type: z.number().int().min(1).max(11),
     value: z.union([z.string().max(6000), z.number(), z.boolean()]).optional(),
+    focused: z.boolean().optional(),
     options: z.array(invokedOption).max(25).optional(),
   }),
 );
@@ -19,20 +20,26 @@ const invokeBody = z.object({
   application_id: snowflake,
   guild_id: snowflake.optional(),
   channel_id: snowflake,
+  message_id: snowflake.optional(),
+  message_flags: z.number().int().optional(),
   session_id: z.string().max(128).optional(),
   nonce: z.union([z.string().max(25), z.number().int()]).optional(),
+  /** A command's (2, 4: id, name, options) or a component's (3: custom_id, component_type, values); the service checks which. */
   data: z.object({
-    id: snowflake,
-    name: z.string().min(1).max(32),
+    id: snowflake.optional(),
+    name: z.string().min(1).max(32).optional(),
     type: z.number().int().min(1).max(3).optional(),
     version: snowflake.optional(),
     options: z.array(invokedOption).max(25).optional(),
+    component_type: z.number().int().min(2).max(8).optional(),
+    custom_id: z.string().min(1).max(100).optional(),
+    values: z.array(z.string().max(100)).max(25).optional(),
   }),
 });
 
-const messageData = messageBody.pick({ content: true, tts: true, embeds: true, flags: true, allowed_mentions: true });
+const messageData = messageBody.pick({ content: true, tts: true, embeds: true, components: true, flags: true, allowed_mentions: true });
 const callbackBody = z.object({ type: z.number().int().min(1).max(12), data: z.looseObject(messageData.shape).optional() });
-const editBody = messageData.pick({ content: true, embeds: true }).extend({ content: z.string().max(2000).nullish() });
+const editBody = messageData.pick({ content: true, embeds: true, components: true }).extend({ content: z.string().max(2000).nullish() });
 const flag = z.enum(['true', 'false']).optional();
 
 /**
@@ -89,7 +96,7 @@ export function interactionRoutes(router: Router, { core }: RouteDeps): void {
       const row = await interactions.resolveWebhook(params.applicationId!, params.token!);
       if (!row) return NEXT_ROUTE;
       const input = parse(editBody, body);
-      return interactions.editMessage(row, params.message!, { content: input.content ?? undefined, embeds: input.embeds });
+      return interactions.editMessage(row, params.message!, { content: input.content ?? undefined, embeds: input.embeds, components: input.components });
     },
   });
 

@@ -32,6 +32,8 @@ export const messageBody = z.object({
   attachments: attachmentRefs.optional(),
   tts: z.boolean().optional(),
   embeds: z.array(embed).max(10).optional(),
+  /** Action rows: checked in depth by the core (core/components.ts), which knows who sends them. */
+  components: z.array(z.unknown()).nullish(),
   nonce: z.union([z.string().max(25), z.number().int()]).optional(),
   enforce_nonce: z.boolean().optional(),
   flags: z.number().int().min(0).optional(),
@@ -82,11 +84,12 @@ export function messageRoutes(router: Router, { core, maxUploadBytes, maxJsonBod
   route(router, core.auth, {
     method: 'patch',
     path: '/channels/:channelId/messages/:messageId',
-    body: messageBody.pick({ content: true, embeds: true, flags: true }).extend({ content: z.string().max(2000).nullish(), attachments: attachmentRefs.nullish() }),
+    body: messageBody.pick({ content: true, embeds: true, components: true, flags: true }).extend({ content: z.string().max(2000).nullish(), attachments: attachmentRefs.nullish() }),
     handler: ({ ctx, params, body, req }) =>
       messages.edit(ctx, params.channelId!, params.messageId!, {
         content: body.content ?? undefined,
         embeds: body.embeds,
+        components: body.components,
         flags: body.flags,
         attachments: body.attachments === null ? [] : body.attachments,
         files: uploadsOf(req),

@@ -18,10 +18,10 @@ const webhookName = z
 const avatar = z.string().max(10_485_760).nullish();
 
 const executeBody = messageBody
-  .pick({ content: true, tts: true, embeds: true, allowed_mentions: true, flags: true })
+  .pick({ content: true, tts: true, embeds: true, components: true, allowed_mentions: true, flags: true })
   .extend({ username: webhookName.optional(), avatar_url: z.string().max(2048).optional() });
 
-const editMessageBody = messageBody.pick({ embeds: true, flags: true, allowed_mentions: true }).extend({ content: z.string().max(2000).nullish() });
+const editMessageBody = messageBody.pick({ embeds: true, components: true, flags: true, allowed_mentions: true }).extend({ content: z.string().max(2000).nullish() });
 
 const threadQuery = z.object({ thread_id: snowflake.optional() });
 
@@ -102,7 +102,7 @@ export function webhookRoutes(router: Router, { core }: RouteDeps): void {
     body: editMessageBody,
     query: threadQuery,
     handler: ({ params, body }) =>
-      webhooks.editMessage(params.webhookId!, params.token!, params.messageId!, { content: body.content ?? undefined, embeds: body.embeds, flags: body.flags }),
+      webhooks.editMessage(params.webhookId!, params.token!, params.messageId!, { content: body.content ?? undefined, embeds: body.embeds, components: body.components, flags: body.flags }),
   });
 
   route(router, core.auth, {

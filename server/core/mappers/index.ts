@@ -182,7 +182,7 @@ export function mapMessage(m: MessageRow, extras: MessageExtras): APIMessage {
     mention_roles: m.mention_roles,
     attachments: [],
     embeds: m.embeds as APIEmbed[],
-    components: [],
+    components: (m.components ?? []) as APIMessage['components'],
     pinned: m.pinned,
     type: m.type,
     flags: m.flags,
@@ -190,10 +190,24 @@ export function mapMessage(m: MessageRow, extras: MessageExtras): APIMessage {
   if (m.nonce !== null) out.nonce = m.nonce;
   if (m.message_reference) out.message_reference = m.message_reference as APIMessage['message_reference'];
   if (extras.referenced !== undefined) out.referenced_message = extras.referenced;
+  if (m.application_id) out.application_id = m.application_id;
+  if (m.interaction_metadata) Object.assign(out, interactionFields(m.interaction_metadata, m.application_id ?? null));
   if (m.webhook_id) {
     // A webhook's message: its author is the webhook, under the name and avatar of that execution.
     out.webhook_id = m.webhook_id;
     out.author = { id: m.webhook_id, username: m.webhook_name ?? extras.author.username, discriminator: '0000', global_name: null, avatar: m.webhook_avatar ?? null, bot: true };
   }
   return out;
+}
+
+/**
+ * What a message answering an interaction shows besides itself: sent through the application's
+ * webhook, `interaction_metadata`, and the deprecated `interaction` object derived from it.
+ */
+function interactionFields(meta: Record<string, unknown>, applicationId: string | null): Record<string, unknown> {
+  return {
+    ...(applicationId ? { webhook_id: applicationId, application_id: applicationId } : {}),
+    interaction_metadata: meta,
+    interaction: { id: meta.id, type: meta.type, name: meta.name ?? '', user: meta.user },
+  };
 }

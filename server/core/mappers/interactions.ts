@@ -21,23 +21,24 @@ export function mapCommand(c: CommandRow): Record<string, unknown> {
 }
 
 /**
- * What a message sent through an interaction carries besides the message itself: Discord shows it
- * as the application's webhook with `interaction_metadata` (and the deprecated `interaction`).
+ * The interaction a message answers, stored with the message: Discord shows such a message as the
+ * application's webhook with `interaction_metadata` (and the deprecated `interaction`, see mapMessage).
+ * `followUp`: the message is not the first response, which is then named.
  */
-export function interactionMessageFields(i: InteractionRow, user: APIUser): Record<string, unknown> {
+export function interactionOrigin(i: InteractionRow, user: APIUser, followUp = false): { applicationId: string; metadata: Record<string, unknown> } {
   const data = i.data as { name?: string; type?: number };
   const owners = i.guild_id ? { '0': i.guild_id } : { '1': i.user_id };
   return {
-    webhook_id: i.application_id,
-    application_id: i.application_id,
-    interaction_metadata: {
+    applicationId: i.application_id,
+    metadata: {
       id: i.id,
       type: i.type,
       user,
       authorizing_integration_owners: owners,
-      ...(data.name !== undefined ? { name: data.name, command_type: data.type ?? 1 } : {}),
+      ...(i.type !== 3 && data.name !== undefined ? { name: data.name, command_type: data.type ?? 1 } : {}),
+      ...(i.type === 3 && i.message_id ? { interacted_message_id: i.message_id } : {}),
+      ...(followUp && i.original_message_id ? { original_response_message_id: i.original_message_id } : {}),
     },
-    interaction: { id: i.id, type: i.type, name: data.name ?? '', user },
   };
 }
 

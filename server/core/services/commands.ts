@@ -10,6 +10,9 @@ import type { AuthContext } from '../context.js';
 import { FieldErrors, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapCommand } from '../mappers/interactions.js';
+import { MessageRepository } from '../../db/repositories/messages.js';
+import { InteractionInvoker } from './interaction-invoke.js';
+import { InteractionResolver } from './interaction-resolved.js';
 import { InteractionService } from './interactions.js';
 import type { MessageService } from './messages.js';
 
@@ -198,8 +201,16 @@ export function createInteractionServices(deps: { db: Database; bus: EventBus; i
   const { db, bus, ids, access, guildRepo, userRepo, messages } = deps;
   const commandRepo = new CommandRepository(db);
   const appRepo = new ApplicationRepository(db);
+  const interactionRepo = new InteractionRepository(db);
   return {
     commands: new CommandService(db, commandRepo, appRepo, guildRepo, ids),
-    interactions: new InteractionService(new InteractionRepository(db), commandRepo, appRepo, guildRepo, userRepo, access, messages, bus, ids),
+    interactions: new InteractionService(
+      interactionRepo,
+      new InteractionInvoker({
+        interactions: interactionRepo, commands: commandRepo, apps: appRepo, guilds: guildRepo, users: userRepo, messageRows: new MessageRepository(db),
+        messages, access, resolver: new InteractionResolver(guildRepo, userRepo, access), bus, ids,
+      }),
+      appRepo, userRepo, access, messages, bus,
+    ),
   };
 }

@@ -13,6 +13,7 @@ import type { AttachmentRef, AttachmentService, Upload } from './attachments.js'
 import { mapReactions } from '../mappers/social.js';
 import { has } from '../permissions.js';
 import type { ThreadService } from './threads.js';
+import { parseComponents, type ActionRow, type ComponentRules } from '../components.js';
 
 const TEXT_TYPES = new Set<number>([
   ChannelType.GuildText,
@@ -32,6 +33,8 @@ export interface MessageInput {
   content?: string | undefined;
   tts?: boolean | undefined;
   embeds?: APIEmbed[] | undefined;
+  /** Action rows as sent; checked by `parseComponents` where the sender is known. */
+  components?: unknown;
   nonce?: string | number | undefined;
   enforce_nonce?: boolean | undefined;
   flags?: number | undefined;
@@ -52,7 +55,27 @@ export interface WebhookTarget {
   /** Display name and avatar of this execution (the webhook's own unless overridden). */
   name: string;
   avatar: string | null;
+  /** The application that owns the webhook: only then may its messages carry interactive components. */
+  applicationId?: string | null | undefined;
 }
+
+/** The interaction a message answers (stored with it, shown as `interaction_metadata`). */
+export interface InteractionOrigin {
+  applicationId: string;
+  metadata: Record<string, unknown>;
+}
+
+/** An application as the sender of messages: its bot, its interactions' and its own webhooks' messages. */
+export interface InteractionOwner {
+  botId: string;
+  appId: string;
+}
+
+function ownedBy(row: MessageWithAuthor, owner: InteractionOwner): boolean {
+  return row.author_id === owner.botId || row.application_id === owner.appId;
+}
+
+type EditInput = Pick<MessageInput, 'content' | 'embeds' | 'components' | 'flags' | 'attachments' | 'files'>;
 
 /** What a webhook may do in its channel: mentions of @everyone included, as on Discord. */
 const WEBHOOK_PERMISSIONS = PermissionFlagsBits.MentionEveryone | PermissionFlagsBits.SendTTSMessages;
@@ -89,7 +112,8 @@ export class MessageService {
     const content = input.content ?? '';
     const embeds = input.embeds ?? [];
     const files = this.attachments?.plan(access.permissions, input.files ?? [], input.attachments) ?? [];
-    if (content.trim() === '' && embeds.length === 0 && files.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    const components = componentsOf(input, ctx.bot ? { interactive: true } : null);
+    if (content.trim() === '' && embeds.length === 0 && files.length === 0 && components.length === 0) throw new HttpError('EMPTY_MESSAGE');
     await this.threads?.beforeMessage(access);
     let referenced: APIMessage | null | undefined;
     let reference: MessageWithAuthor['message_reference'] = undefined;
@@ -115,6 +139,7 @@ export class MessageService {
       content,
       tts: (input.tts ?? false) && has(access.permissions, PermissionFlagsBits.SendTTSMessages),
       embeds,
+      components,
       nonce: input.nonce === undefined ? null : String(input.nonce),
       flags: (input.flags ?? 0) & SETTABLE_FLAGS,
       mentions: mentions.users.map((u) => u.id),
@@ -164,22 +189,23 @@ export class MessageService {
     );
   }
 
-  async edit(ctx: AuthContext, channelId: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags' | 'attachments' | 'files'>): Promise<APIMessage> {
+  async edit(ctx: AuthContext, channelId: string, messageId: string, input: EditInput): Promise<APIMessage> {
     const access = await this.access.anyChannel(ctx, channelId);
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
     const own = row.author_id === ctx.userId;
-    if (!own && (input.content !== undefined || input.embeds !== undefined || input.attachments !== undefined || input.files?.length)) throw new HttpError('CANNOT_EDIT_OTHERS_MESSAGE');
+    if (!own && (input.content !== undefined || input.embeds !== undefined || input.components !== undefined || input.attachments !== undefined || input.files?.length)) throw new HttpError('CANNOT_EDIT_OTHERS_MESSAGE');
     if (!own && !has(access.permissions, PermissionFlagsBits.ManageMessages)) throw new HttpError('MISSING_PERMISSIONS');
-    return this.applyEdit(row, input, access, channelRouting(access));
+    return this.applyEdit(row, { ...input, components: ctx.bot ? input.components : undefined }, access, channelRouting(access));
   }
 
   /** Validates and stores an edit, then dispatches MESSAGE_UPDATE (user and webhook edits alike). */
   private async applyEdit(
     row: MessageWithAuthor,
-    input: Pick<MessageInput, 'content' | 'embeds' | 'flags' | 'attachments' | 'files'>,
+    input: EditInput,
     access: { guildId: string | null; permissions: bigint },
     { keys, guild }: ReturnType<typeof channelRouting>,
+    rules: ComponentRules = { interactive: true },
   ): Promise<APIMessage> {
     const { channel_id: channelId, id: messageId } = row;
     const patch: Parameters<MessageRepository['update']>[2] = {};
@@ -191,11 +217,13 @@ export class MessageService {
       patch.mention_everyone = mentions.everyone;
     }
     if (input.embeds !== undefined) patch.embeds = input.embeds;
+    if (input.components !== undefined) patch.components = componentsOf(input, rules);
     if (input.flags !== undefined) patch.flags = (row.flags & ~SETTABLE_FLAGS) | (input.flags & SETTABLE_FLAGS);
     const nextContent = patch.content ?? row.content;
     const nextEmbeds = patch.embeds ?? row.embeds;
+    const nextComponents = patch.components ?? row.components ?? [];
     const files = this.attachments && (input.attachments !== undefined || input.files?.length) ? await this.attachments.planEdit(access.permissions, messageId, input.files ?? [], input.attachments) : undefined;
-    if (nextContent.trim() === '' && nextEmbeds.length === 0 && (files?.remaining ?? (await this.attachments?.idsOf(messageId))?.size ?? 0) === 0) throw new HttpError('EMPTY_MESSAGE');
+    if (nextContent.trim() === '' && nextEmbeds.length === 0 && nextComponents.length === 0 && (files?.remaining ?? (await this.attachments?.idsOf(messageId))?.size ?? 0) === 0) throw new HttpError('EMPTY_MESSAGE');
     await this.messages.update(channelId, messageId, patch);
     if (files) await this.attachments!.applyEdit(messageId, files);
     const updated = await this.messages.find(channelId, messageId);
@@ -210,7 +238,8 @@ export class MessageService {
     if (!TEXT_TYPES.has(hook.channelType)) throw new HttpError('NON_TEXT_CHANNEL');
     const content = input.content ?? '';
     const embeds = input.embeds ?? [];
-    if (content.trim() === '' && embeds.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    const components = componentsOf(input, { interactive: !!hook.applicationId });
+    if (content.trim() === '' && embeds.length === 0 && components.length === 0) throw new HttpError('EMPTY_MESSAGE');
     const mentions = await this.resolveMentions(content, hook.guildId, { permissions: WEBHOOK_PERMISSIONS }, input.allowed_mentions);
     const row = await this.messages.insert({
       id: this.ids.next(),
@@ -220,6 +249,8 @@ export class MessageService {
       content,
       tts: input.tts ?? false,
       embeds,
+      components,
+      application_id: hook.applicationId ?? null,
       flags: (input.flags ?? 0) & SETTABLE_FLAGS,
       mentions: mentions.users.map((u) => u.id),
       mention_roles: mentions.roles,
@@ -239,10 +270,10 @@ export class MessageService {
     return this.toPayload(await this.ownWebhookMessage(hook, messageId));
   }
 
-  async editAsWebhook(hook: WebhookTarget, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags'>): Promise<APIMessage> {
+  async editAsWebhook(hook: WebhookTarget, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'components' | 'flags'>): Promise<APIMessage> {
     const row = await this.ownWebhookMessage(hook, messageId);
     const routing = { keys: [guildKey(hook.guildId)], guild: { guild_id: hook.guildId } };
-    return this.applyEdit(row, input, { guildId: hook.guildId, permissions: WEBHOOK_PERMISSIONS }, routing);
+    return this.applyEdit(row, input, { guildId: hook.guildId, permissions: WEBHOOK_PERMISSIONS }, routing, { interactive: !!hook.applicationId });
   }
 
   async deleteAsWebhook(hook: WebhookTarget, messageId: string): Promise<void> {
@@ -260,37 +291,38 @@ export class MessageService {
 
   /**
    * A message an application's bot sends answering an interaction in a channel the invoking user
-   * was checked to see (no SEND_MESSAGES needed, flags as given, `extra` = the interaction fields).
+   * was checked to see (no SEND_MESSAGES needed, flags as given, `origin` = the interaction answered).
    * An ephemeral one is not stored and goes only to the sessions of `ephemeralFor`.
    */
-  async createForInteraction(botId: string, access: AnyChannelAccess, input: MessageInput & { type: number }, extra: object, ephemeralFor?: string): Promise<APIMessage> {
+  async createForInteraction(botId: string, access: AnyChannelAccess, input: MessageInput & { type: number }, origin: InteractionOrigin, ephemeralFor?: string): Promise<APIMessage> {
     const content = input.content ?? '';
+    const components = componentsOf(input, { interactive: true });
     const mentions = await this.resolveMentions(content, access.guildId, access, input.allowed_mentions);
     const fields = {
       id: this.ids.next(), channel_id: access.channel.id, guild_id: access.guildId, author_id: botId, type: input.type, content, tts: input.tts ?? false,
-      embeds: input.embeds ?? [], flags: input.flags ?? 0, mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles,
+      embeds: input.embeds ?? [], components, interaction_metadata: origin.metadata, application_id: origin.applicationId, flags: input.flags ?? 0, mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles,
       mention_everyone: mentions.everyone, nonce: null, message_reference: null, pinned: false, pinned_at: null, edited_at: null,
     };
     const author = ephemeralFor ? await this.users.findById(botId) : (await this.messages.insert(fields)).author;
     if (!author) throw new HttpError('UNKNOWN_USER');
-    const message = { ...mapMessage(fields, { author, mentionUsers: mentions.users }), ...extra } as APIMessage;
+    const message = mapMessage(fields, { author, mentionUsers: mentions.users });
     const { keys, guild } = channelRouting(access);
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_CREATE', d: { ...message, ...guild }, keys: ephemeralFor ? [userKey(ephemeralFor)] : keys });
     return message;
   }
 
   /** Edits a stored message of the bot's interaction; the deferred placeholder loses its LOADING flag. */
-  async editForInteraction(botId: string, guildId: string, channelId: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds'>): Promise<APIMessage> {
+  async editForInteraction(owner: InteractionOwner, guildId: string, channelId: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'components'>): Promise<APIMessage> {
     const row = await this.messages.find(channelId, messageId);
-    if (!row || row.author_id !== botId) throw new HttpError('UNKNOWN_MESSAGE');
+    if (!row || !ownedBy(row, owner)) throw new HttpError('UNKNOWN_MESSAGE');
     if (row.flags & LOADING) await this.messages.update(channelId, messageId, { flags: row.flags & ~LOADING });
     const routing = { keys: [guildKey(guildId)], guild: { guild_id: guildId } };
     return this.applyEdit({ ...row, flags: row.flags & ~LOADING }, input, { guildId, permissions: 0n }, routing);
   }
 
-  async deleteForInteraction(botId: string, guildId: string, channelId: string, messageId: string): Promise<void> {
+  async deleteForInteraction(owner: InteractionOwner, guildId: string, channelId: string, messageId: string): Promise<void> {
     const row = await this.messages.find(channelId, messageId);
-    if (!row || row.author_id !== botId || !(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    if (!row || !ownedBy(row, owner) || !(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: guildId }, keys: [guildKey(guildId)] });
   }
 
@@ -338,4 +370,13 @@ export class MessageService {
     const roles = roleIds.length && guildId ? (await this.guilds.rolesOf(guildId)).filter((r) => roleIds.includes(r.id)).map((r) => r.id) : [];
     return { users, roles, everyone };
   }
+}
+
+/**
+ * The message's action rows: checked for senders that may send components (`rules`), dropped for
+ * the others (a user's client, as on Discord).
+ */
+function componentsOf(input: Pick<MessageInput, 'components'>, rules: ComponentRules | null): ActionRow[] {
+  if (input.components === undefined || input.components === null || !rules) return [];
+  return parseComponents(input.components, rules);
 }

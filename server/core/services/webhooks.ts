@@ -140,7 +140,7 @@ export class WebhookService {
     return this.messages.getAsWebhook(await this.messageTarget(hook, messageId), messageId);
   }
 
-  async editMessage(id: string, token: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'flags'>): Promise<APIMessage> {
+  async editMessage(id: string, token: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'components' | 'flags'>): Promise<APIMessage> {
     const hook = await this.byToken(id, token);
     return this.messages.editAsWebhook(await this.messageTarget(hook, messageId), messageId, input);
   }
@@ -170,14 +170,14 @@ export class WebhookService {
     const channelId = threadId ?? hook.channel_id;
     const channel = await this.webhooks.channelInGuild(channelId, hook.guild_id);
     if (!channel) throw new HttpError('UNKNOWN_CHANNEL');
-    return { id: hook.id, guildId: hook.guild_id, channelId, channelType: channel.type, name: hook.name, avatar: hook.avatar };
+    return { id: hook.id, guildId: hook.guild_id, channelId, channelType: channel.type, name: hook.name, avatar: hook.avatar, applicationId: hook.application_id };
   }
 
   /** The webhook as the author of one of its messages (in whichever channel it went to). */
   private async messageTarget(hook: WebhookWithUser, messageId: string): Promise<WebhookTarget> {
     const channelId = await this.webhooks.messageChannel(hook.id, messageId);
     if (!channelId) throw new HttpError('UNKNOWN_MESSAGE');
-    return { id: hook.id, guildId: hook.guild_id, channelId, channelType: ChannelType.GuildText, name: hook.name, avatar: hook.avatar };
+    return { id: hook.id, guildId: hook.guild_id, channelId, channelType: ChannelType.GuildText, name: hook.name, avatar: hook.avatar, applicationId: hook.application_id };
   }
 
   private async apply(hook: WebhookWithUser, input: WebhookInput): Promise<WebhookWithUser> {

@@ -136,4 +136,9 @@ export interface MessageRow {
   webhook_id?: string | null;
   webhook_name?: string | null;
   webhook_avatar?: string | null;
+  /** Action rows (validated by core/components.ts). */
+  components?: unknown[];
+  /** Set on messages answering an interaction: who ran what, and the application that answered. */
+  interaction_metadata?: Record<string, unknown> | null;
+  application_id?: string | null;
 }

@@ -19,15 +19,16 @@ export class MessageRepository {
   async insert(row: Pick<MessageRow, 'id' | 'channel_id' | 'author_id'> & Partial<MessageRow>): Promise<MessageWithPublicAuthor> {
     const rows = await this.db.query<MessageWithPublicAuthor>(
       `INSERT INTO messages (id, channel_id, guild_id, author_id, type, content, tts, mention_everyone, mentions, mention_roles, embeds, flags, nonce, message_reference,
-         webhook_id, webhook_name, webhook_avatar)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+         webhook_id, webhook_name, webhook_avatar, components, interaction_metadata, application_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
        RETURNING *, (SELECT json_build_object('id', u.id::text, 'username', u.username, 'discriminator', u.discriminator,
          'global_name', u.global_name, 'avatar', u.avatar, 'bot', u.bot, 'flags', u.flags::text) FROM users u WHERE u.id = messages.author_id) AS author`,
       [
         row.id, row.channel_id, row.guild_id ?? null, row.author_id, row.type ?? 0, row.content ?? '', row.tts ?? false,
         row.mention_everyone ?? false, row.mentions ?? [], row.mention_roles ?? [], JSON.stringify(row.embeds ?? []),
         row.flags ?? 0, row.nonce ?? null, row.message_reference === undefined ? null : JSON.stringify(row.message_reference),
-        row.webhook_id ?? null, row.webhook_name ?? null, row.webhook_avatar ?? null,
+        row.webhook_id ?? null, row.webhook_name ?? null, row.webhook_avatar ?? null, JSON.stringify(row.components ?? []),
+        row.interaction_metadata ? JSON.stringify(row.interaction_metadata) : null, row.application_id ?? null,
       ],
     );
     return rows[0]!;
@@ -41,11 +42,11 @@ export class MessageRepository {
     return rows[0];
   }
 
-  async update(channelId: string, id: string, patch: Partial<Pick<MessageRow, 'content' | 'embeds' | 'flags' | 'mentions' | 'mention_roles' | 'mention_everyone'>>): Promise<void> {
+  async update(channelId: string, id: string, patch: Partial<Pick<MessageRow, 'content' | 'embeds' | 'components' | 'flags' | 'mentions' | 'mention_roles' | 'mention_everyone'>>): Promise<void> {
     const keys = Object.keys(patch) as (keyof typeof patch)[];
     const sets = keys.map((k, i) => `${k} = $${i + 3}`);
     sets.push('edited_at = now()');
-    const values = keys.map((k) => (k === 'embeds' ? JSON.stringify(patch[k]) : patch[k]));
+    const values = keys.map((k) => (k === 'embeds' || k === 'components' ? JSON.stringify(patch[k]) : patch[k]));
     await this.db.query(`UPDATE messages SET ${sets.join(', ')} WHERE id = $1 AND channel_id = $2`, [id, channelId, ...values]);
   }
 

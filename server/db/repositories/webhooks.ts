@@ -38,7 +38,9 @@ export class WebhookRepository {
       if (Number(count!.n) >= max) return undefined;
       await tx.query(`INSERT INTO users (id, username, discriminator, bot) VALUES ($1, $2, '0000', true)`, [row.id, row.name]);
       await tx.query(
-        `INSERT INTO webhooks (id, guild_id, channel_id, name, avatar, token, user_id) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        // A webhook a bot creates belongs to the bot's application (Discord's `application_id`).
+        `INSERT INTO webhooks (id, guild_id, channel_id, name, avatar, token, user_id, application_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, (SELECT a.id FROM applications a WHERE a.bot_user_id = $7))`,
         [row.id, row.guild_id, row.channel_id, row.name, row.avatar, row.token, row.user_id],
       );
       return (await tx.query<WebhookWithUser>(`${WITH_USER} WHERE w.id = $1`, [row.id]))[0];
