@@ -6,8 +6,7 @@ import asar from '@electron/asar';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../helpers/cli.js';
@@ -39,19 +38,27 @@ test('electron-builder --linux dir packs main, preload, child, dashboard, and un
   const workerBin = join(REPO_ROOT, 'node_modules', 'mediasoup', 'worker', 'out', 'Release', 'mediasoup-worker');
   assert.ok(existsSync(workerBin), `the mediasoup worker must be installed for packaging (${workerBin}); run npm install`);
 
-  // A copy of what electron-builder reads; node_modules is linked, not copied.
-  const project = await mkdtemp(join(tmpdir(), 'hearth-pack-'));
+  // A copy of what electron-builder reads, inside the repo's ignored .scratch/ so that
+  // node_modules can be hard-linked (same file system; a few seconds): electron-builder runs
+  // `npm list`, which treats a symlinked node_modules as extraneous and drops dependencies.
+  await mkdir(join(REPO_ROOT, '.scratch'), { recursive: true });
+  const project = await mkdtemp(join(REPO_ROOT, '.scratch', 'pack-'));
   t.after(() => rm(project, { recursive: true, force: true }));
   for (const file of ['package.json', 'package-lock.json', 'electron-builder.yml']) await cp(join(REPO_ROOT, file), join(project, file));
   await cp(join(REPO_ROOT, 'resources'), join(project, 'resources'), { recursive: true });
-  await symlink(join(REPO_ROOT, 'node_modules'), join(project, 'node_modules'), 'dir');
-  const renderer = join(REPO_ROOT, 'app', 'renderer', 'dist');
-  if (existsSync(join(renderer, 'index.html'))) {
-    await cp(renderer, join(project, 'app', 'renderer', 'dist'), { recursive: true });
+  const linked = await run('cp', ['-al', join(REPO_ROOT, 'node_modules'), join(project, 'node_modules')], REPO_ROOT);
+  assert.equal(linked.code, 0, linked.output);
+  // The dashboard: its real Vite build (into this copy only) when the renderer exists, else a placeholder.
+  const rendererOut = join(project, 'app', 'renderer', 'dist');
+  const viteConfig = join(REPO_ROOT, 'app', 'renderer', 'vite.config.mjs');
+  const realDashboard = existsSync(viteConfig);
+  if (realDashboard) {
+    const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+    const dashboard = await run(process.execPath, [vite, 'build', '--config', viteConfig, '--outDir', rendererOut, '--emptyOutDir'], REPO_ROOT);
+    assert.equal(dashboard.code, 0, dashboard.output);
   } else {
-    // The dashboard is another part's build; a placeholder stands in for it in this copy only.
-    await mkdir(join(project, 'app', 'renderer', 'dist'), { recursive: true });
-    await writeFile(join(project, 'app', 'renderer', 'dist', 'index.html'), '<!doctype html><title>Hearth</title>');
+    await mkdir(rendererOut, { recursive: true });
+    await writeFile(join(rendererOut, 'index.html'), '<!doctype html><title>Hearth</title>');
   }
   const built = await run(process.execPath, [join(REPO_ROOT, 'scripts', 'build-app.mjs'), join(project, 'app', 'main', 'dist')], REPO_ROOT);
   assert.equal(built.code, 0, built.output);
@@ -71,6 +78,7 @@ test('electron-builder --linux dir packs main, preload, child, dashboard, and un
   assert.equal(packed.code, 0, packed.output);
   assert.match(packed.output, /using custom unpacked Electron distribution/);
   assert.doesNotMatch(packed.output, /download/i, 'electron-builder fetched nothing');
+  assert.doesNotMatch(packed.output, /cannot find path for dependency/, 'electron-builder resolved every production dependency');
 
   const resources = join(project, 'out', 'linux-unpacked', 'resources');
   assert.ok(isExecutable(join(project, 'out', 'linux-unpacked', 'hearth')), 'the executable is named after linux.executableName');
@@ -83,14 +91,20 @@ test('electron-builder --linux dir packs main, preload, child, dashboard, and un
   for (const file of ['/app/main/dist/main.js', '/app/main/dist/preload.cjs', '/app/main/dist/node-child.cjs', '/app/main/dist/node-child-main.js', '/app/renderer/dist/index.html']) {
     assert.ok(files.has(file), `${file} is in app.asar`);
   }
+  if (realDashboard) assert.ok([...files].some((f) => /^\/app\/renderer\/dist\/assets\/.+\.js$/.test(f)), 'the dashboard’s scripts are packed');
   const preload = asar.extractFile(archive, 'app/main/dist/preload.cjs').toString();
   assert.deepEqual([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]), ['electron'], 'the CommonJS preload requires only electron');
   assert.doesNotMatch(preload, /^import /m);
 
   // Sources, tests and the dev-only TypeScript runner stay out.
-  const unwanted = [...files].filter((f) => /^\/(server|test|bench|docs|scripts)\//.test(f) || /^\/node_modules\/(tsx|esbuild|electron|electron-builder|typescript)\//.test(f) || f.endsWith('.ts') && f.startsWith('/app/'));
+  const unwanted = [...files].filter((f) => /^\/(server|test|bench|docs|scripts)\//.test(f) || /^\/node_modules\/(tsx|esbuild|electron|electron-builder|typescript|react|react-dom|vite)\//.test(f) || f.endsWith('.ts') && f.startsWith('/app/'));
   assert.deepEqual(unwanted.slice(0, 10), [], 'no sources, tests or dev tools in app.asar');
-  assert.ok(files.has('/node_modules/express/package.json') && files.has('/node_modules/zod/package.json'), 'runtime dependencies are packed');
+  // Every production dependency is packed (those the bundles make unnecessary aside), with its own dependencies.
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const notNeeded = new Set(['tsx', 'react', 'react-dom']);
+  const missing = Object.keys(manifest.dependencies).filter((name) => !notNeeded.has(name) && !files.has(`/node_modules/${name}/package.json`));
+  assert.deepEqual(missing, [], 'production dependencies missing from app.asar');
+  for (const nested of ['pg-pool', 'body-parser', 'sonic-boom']) assert.ok(files.has(`/node_modules/${nested}/package.json`), `${nested} (a dependency of a dependency) is packed`);
 
   // Binaries are outside the archive (marked unpacked in its index) and executable.
   const unpacked = join(resources, 'app.asar.unpacked');
