@@ -1,24 +1,31 @@
 import express from 'express';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { apiRoutes, createApiApp } from './api/app.js';
 import { RateLimiter } from './api/middleware/rate-limit.js';
 import { createCdnApp } from './cdn/app.js';
 import type { HearthConfig } from './config/schema.js';
 import { createCore, type Core } from './core/core.js';
+import { ThreadArchiver } from './core/thread-archiver.js';
 import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
 import { LocalBus } from './events/local-bus.js';
 import { GatewayServer } from './gateway/server.js';
 import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
+import { LogBuffer } from './log-buffer.js';
+import { nodeLogger, nodeServices } from './node-services.js';
+import { ServiceGate } from './services-registry.js';
 
 export interface StartOptions {
   logger?: Logger;
   /** Human progress lines (first database init, listening, …). */
   onProgress?: (line: string) => void;
+  /** Thread auto-archiving: time between sweeps (default 60 s) and the clock they read (tests). */
+  threadArchiver?: { intervalMs?: number; now?: () => number };
 }
 
 export interface NodeStatus {
@@ -55,9 +62,17 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 /** Starts a Hearth node: database, migrations, bus, core, then REST + gateway + CDN on one port. */
 export async function startNode(config: HearthConfig, options: StartOptions = {}): Promise<NodeHandle> {
-  const logger = options.logger ?? pino({ level: config.logLevel }, pino.destination(2));
-  const progress = options.onProgress ?? ((line: string) => logger.info(line));
+  const logs = new LogBuffer();
+  const logger = options.logger ?? nodeLogger(config.logLevel, logs);
+  // Progress lines reach the dashboard's Logs page either way: through the logger, or recorded beside the caller's printer.
+  const onProgress = options.onProgress;
+  const progress = (line: string): void => {
+    if (!onProgress) return logger.info(line);
+    logs.record('info', 'node', line);
+    onProgress(line);
+  };
   const cleanups: (() => Promise<void> | void)[] = [];
+  cleanups.push(() => logs.close());
   const stopAll = async () => {
     for (const fn of cleanups.splice(0).reverse()) {
       try {
@@ -95,8 +110,22 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // The public URL is known once the server listens; attachment URLs read it then.
     const urls = { public: '' };
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
-    const core = await createCore({ db, bus, storage, publicUrl: () => urls.public });
+    const core = await createCore({
+      db,
+      bus,
+      storage,
+      publicUrl: () => urls.public,
+      onFileCleanupError: (err, key) => logger.warn({ err, key }, 'could not remove the file of a deleted item'),
+    });
     cleanups.push(() => core.close());
+    const archiver = new ThreadArchiver({
+      threads: core.threads,
+      intervalMs: options.threadArchiver?.intervalMs ?? 60_000,
+      ...(options.threadArchiver?.now ? { now: options.threadArchiver.now } : {}),
+      onError: (err) => logger.error({ err }, 'thread auto-archive sweep failed'),
+    });
+    archiver.start();
+    cleanups.push(() => archiver.stop());
 
     // Phase 3: HTTP surfaces on one port.
     const server = createServer();
@@ -111,25 +140,33 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     );
     const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const localUrl = `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${port}`;
-    const publicUrl = config.publicUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
+    // The dashboard's saved public URL applies from the next start; the config (HEARTH_PUBLIC_URL) wins.
+    const savedUrl = (await core.adminSettings.get()).public_url;
+    const publicUrl = config.publicUrl ?? savedUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
     const gatewayUrl = `${publicUrl.replace(/^http/, 'ws')}/gateway`;
     urls.public = publicUrl;
 
     const rateLimiter = new RateLimiter(config.rateLimits);
     cleanups.push(() => rateLimiter.close());
+    const gateway = new GatewayServer({ core, logger: logger.child({ service: 'gateway' }), heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl });
+    const voice = locateVoiceWorker();
+    // The dashboard stops and starts these at runtime; the port and /admin stay up.
+    const gates = { api: new ServiceGate(), cdn: new ServiceGate() };
+    const services = nodeServices({ db, core, gateway, gates, voice, embedded: !config.databaseUrl, logger });
+    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
     const root = express();
     root.disable('x-powered-by');
-    root.use('/cdn', createCdnApp({ storage, attachments: core.attachments }));
-    const apiApp = createApiApp({ core, logger, publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, maxUploadBytes: config.maxUploadBytes, rateLimiter });
+    root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments }));
+    root.use('/api', gates.api.middleware());
+    const apiApp = createApiApp({ core, logger: logger.child({ service: 'api' }), publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, maxUploadBytes: config.maxUploadBytes, rateLimiter, admin: { services, logs, version } });
     root.use(apiApp);
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
     server.on('request', root);
 
-    const gateway = new GatewayServer({ core, logger, heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl });
     gateway.attach(server);
     cleanups.push(() => gateway.close());
 
-    const voice = locateVoiceWorker();
     const setupToken = await core.adminSetup.issueToken();
     const setupLink = setupToken ? `${publicUrl}/admin/setup#token=${setupToken}` : undefined;
 

@@ -6,6 +6,10 @@ import { errorHandler } from './middleware/error-handler.js';
 import { routeTable, type RouteSummary } from './middleware/route.js';
 import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminSession } from './middleware/admin-session.js';
+import { dashboardRoutes } from './routes/admin-dashboard.js';
+import { adminModerationRoutes } from './routes/admin-moderation.js';
+import { adminNodeRoutes, type AdminNodeDeps } from './routes/admin-node.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
 import { banRoutes } from './routes/bans.js';
@@ -35,6 +39,10 @@ export interface ApiDeps {
   maxUploadBytes?: number;
   /** Owned by the caller, which closes it. */
   rateLimiter: RateLimiter;
+  /** Service control and logs for the dashboard; without them those admin routes are absent. */
+  admin?: AdminNodeDeps;
+  /** The built dashboard (app/renderer/dist by default). */
+  dashboardDir?: string;
 }
 
 const SUPPORTED_VERSIONS = new Set(['9', '10']);
@@ -89,8 +97,12 @@ export function createApiApp(deps: ApiDeps): express.Express {
   api.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));
 
   const admin = express.Router();
+  admin.use('/api', adminSession(deps.core, deps.rateLimiter));
   adminRoutes(admin, routeDeps);
-  admin.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));
+  if (deps.admin) adminNodeRoutes(admin, routeDeps, deps.admin);
+  adminModerationRoutes(admin, routeDeps);
+  admin.use('/api', (_req, _res, next) => next(new HttpError('NOT_FOUND')));
+  dashboardRoutes(admin, deps.dashboardDir);
 
   const json = express.json({ limit: deps.maxJsonBodyBytes, strict: false });
   app.use(decodeAt);

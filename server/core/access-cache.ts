@@ -74,6 +74,11 @@ export class ChannelAccessCache {
     for (const key of event.keys) {
       if (key.startsWith('guild:')) this.dropGuild(key.slice(6));
     }
+    // A private thread's deletion is routed to its audience only; it still changes the guild's channels.
+    if (event.kind === 'dispatch' && event.t === 'THREAD_DELETE') {
+      const guildId = (event.d as { guild_id?: unknown }).guild_id;
+      if (typeof guildId === 'string') this.dropGuild(guildId);
+    }
   }
 
   private dropGuild(guildId: string): void {

@@ -5,7 +5,7 @@ import { guildKey, userKey, type RoutingKey } from '../events/bus.js';
 import type { ChannelAccessCache } from './access-cache.js';
 import type { AuthContext } from './context.js';
 import { HttpError } from './errors.js';
-import { computeBasePermissions, computeChannelPermissions, has, toOverwrite } from './permissions.js';
+import { ALL_PERMISSIONS, computeBasePermissions, computeChannelPermissions, has, toOverwrite } from './permissions.js';
 import { isThread, threadPermissions } from './threads.js';
 
 export interface ChannelAccess {
@@ -53,6 +53,8 @@ export class AccessService {
   async guildPermissions(ctx: AuthContext, guildId: string): Promise<bigint> {
     const row = await this.guilds.memberAccess(guildId, ctx.userId);
     if (!row) throw new HttpError('UNKNOWN_GUILD');
+    // The node's administrator (dashboard) has every permission in every guild.
+    if (ctx.serverAdmin) return ALL_PERMISSIONS;
     if (row.roles === null) throw new HttpError('MISSING_ACCESS');
     return computeBasePermissions({
       guildId,
@@ -90,6 +92,7 @@ export class AccessService {
       if (!dm?.recipients.some((u) => u.id === ctx.userId)) throw new HttpError('MISSING_ACCESS');
       return { channel, guildId: null, permissions: DM_PERMISSIONS, dm };
     }
+    if (channel.guild_id && ctx.serverAdmin) return { channel, guildId: channel.guild_id, permissions: ALL_PERMISSIONS };
     if (!channel.guild_id || !channel.is_member) throw new HttpError('MISSING_ACCESS');
     const permissions = this.permissionsIn(channel, ctx.userId);
     if (!has(permissions, PermissionFlagsBits.ViewChannel)) throw new HttpError('MISSING_ACCESS');

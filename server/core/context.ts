@@ -5,4 +5,9 @@ export interface AuthContext {
   tokenVersion: number;
   /** `X-Audit-Log-Reason` of the request, kept with the audit log entries it causes. */
   auditLogReason?: string | undefined;
+  /**
+   * The node's administrator acting from the dashboard: treated as the owner of every guild
+   * (without being a member) by GuildActor and AccessService. Never set for a token.
+   */
+  serverAdmin?: boolean;
 }

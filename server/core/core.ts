@@ -21,6 +21,8 @@ import { MessageService } from './services/messages.js';
 import { AttachmentService } from './services/attachments.js';
 import { AttachmentRepository } from '../db/repositories/attachments.js';
 import type { FileStorage } from './storage.js';
+import { FileCleanup, type FileCleanupErrorHandler } from './services/file-cleanup.js';
+import { StoredFileRepository } from '../db/repositories/stored-files.js';
 import { createInteractionServices, type InteractionServices } from './services/commands.js';
 import { createModerationServices, type ModerationServices } from './services/moderation.js';
 import { createExtraServices, type ExtraServices } from './services/extras.js';
@@ -33,9 +35,10 @@ import { UserService } from './services/users.js';
 import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
+import { createAdminServices, type AdminServices } from './services/admin-moderation.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
-export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices {
+export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices, AdminServices {
   bus: EventBus;
   ids: SnowflakeGenerator;
   auth: AuthService;
@@ -63,6 +66,8 @@ export interface CoreDeps {
   storage?: FileStorage;
   /** The node's public base URL (attachment URLs); read when a URL is built, as it is known only once the node listens. */
   publicUrl?: () => string;
+  /** Told about each file of a deleted message, channel or guild that could not be removed from storage. */
+  onFileCleanupError?: FileCleanupErrorHandler;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
@@ -78,13 +83,14 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const access = new AccessService(guildRepo, accessCache, dmRepo);
   const auth = await AuthService.create({ users: userRepo, settings: settingsRepo, bus, ids });
   const auditLog = new AuditLogService(new AuditLogRepository(db), userRepo, access, ids);
-  const guilds = new GuildService(db, guildRepo, access, bus, ids, auditLog);
+  const files = new FileCleanup(new StoredFileRepository(db), deps.storage, deps.onFileCleanupError ?? (() => undefined));
+  const guilds = new GuildService(db, guildRepo, access, bus, ids, auditLog, files);
   const attachments = new AttachmentService(new AttachmentRepository(db), deps.storage, ids, deps.publicUrl ?? (() => ''));
   const applications = new ApplicationService(db, new ApplicationRepository(db), userRepo, guildRepo, new BanRepository(db), access, auth, bus, ids, auditLog);
   const expressions = createExpressionServices({ db, bus, ids, access, guildRepo, audit: auditLog, storage: deps.storage });
   const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
-  const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids);
-  const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads);
+  const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids, files);
+  const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads, files);
   const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {
     bus,
@@ -101,10 +107,11 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
+    ...createAdminServices({ db, auth, settings: settingsRepo, guildRepo }),
     ...expressions,
     ...scheduled,
     ...moderation,
-    ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo }),
+    ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo, messages, files }),
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
     ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog, members: moderation.members }),
     close: () => {

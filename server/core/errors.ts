@@ -62,6 +62,9 @@ export const ErrorCodes = {
   MAX_STICKERS: { code: 30039, status: 400, message: 'Maximum number of stickers reached (5)' },
   INVALID_CHANNEL_TYPE: { code: 50024, status: 400, message: 'Cannot execute action on this channel type' },
   THREAD_ARCHIVED: { code: 50083, status: 400, message: 'Thread is archived' },
+  SERVICE_UNAVAILABLE: { code: 0, status: 503, message: '503: Service Unavailable' },
+  ADMIN_CSRF_FAILED: { code: 0, status: 403, message: 'CSRF check failed' },
+  SERVICE_ACTION_INVALID: { code: 0, status: 400, message: 'This action does not apply to this service' },
   THREAD_ALREADY_CREATED: { code: 160004, status: 400, message: 'A thread has already been created for this message' },
 } as const;
 

@@ -72,3 +72,20 @@ export function viewableThreads(
     return has(threadPermissions(perms, { type: t.type, thread_member: t.joined }), PermissionFlagsBits.ViewChannel);
   });
 }
+
+/** Who sees a private thread: among those who see its parent, its members and MANAGE_THREADS holders. */
+export function privateThreadAudience(
+  guild: { id: string; owner_id: string },
+  members: readonly { user_id: string; roles: string[] }[],
+  roles: readonly Pick<RoleRow, 'id' | 'permissions'>[],
+  parent: ChannelRow,
+  threadMemberIds: ReadonlySet<string>,
+): string[] {
+  const overwrites = parent.permission_overwrites.map(toOverwrite);
+  return members
+    .filter((m) => {
+      const perms = computeChannelPermissions(memberSubject(guild, m.user_id, m.roles, roles), overwrites);
+      return has(threadPermissions(perms, { type: ChannelType.PrivateThread, thread_member: threadMemberIds.has(m.user_id) }), PermissionFlagsBits.ViewChannel);
+    })
+    .map((m) => m.user_id);
+}

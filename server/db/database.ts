@@ -18,11 +18,18 @@ export class Database implements Queryable {
   private readonly statements = new Map<string, string>();
 
   private constructor(
-    private readonly dataSource: DataSource,
-    private readonly pool: Pool,
+    private dataSource: DataSource,
+    private pool: Pool,
+    private readonly open: () => Promise<{ dataSource: DataSource; pool: Pool }>,
   ) {}
 
   static async connect(url: string, options: { poolSize?: number } = {}): Promise<Database> {
+    const open = () => Database.open(url, options);
+    const { dataSource, pool } = await open();
+    return new Database(dataSource, pool, open);
+  }
+
+  private static async open(url: string, options: { poolSize?: number }): Promise<{ dataSource: DataSource; pool: Pool }> {
     const dataSource = new DataSource({
       type: 'postgres',
       url,
@@ -33,7 +40,25 @@ export class Database implements Queryable {
     });
     await dataSource.initialize();
     const driver = dataSource.driver as unknown as { master: Pool };
-    return new Database(dataSource, driver.master);
+    return { dataSource, pool: driver.master };
+  }
+
+  /**
+   * Replaces the connection pool with a fresh one (the dashboard's "restart database"): new
+   * queries use the new pool at once; the old one is closed after its running queries end.
+   */
+  async reconnect(): Promise<void> {
+    if (this.closed) throw new Error('the database handle is closed');
+    const next = await this.open();
+    const old = this.dataSource;
+    this.dataSource = next.dataSource;
+    this.pool = next.pool;
+    await old.destroy().catch(() => undefined);
+  }
+
+  /** Pool figures for the dashboard. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   /** Runs pending migrations once, under an advisory lock shared by every node on this database. */

@@ -22,6 +22,8 @@ export class GatewayServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, perMessageDeflate: false });
   private readonly sessions = new Set<GatewaySession>();
   private closed = false;
+  /** Stopped from the dashboard: upgrades are refused until `resume()`. */
+  private suspended = false;
 
   constructor(private readonly options: GatewayOptions) {}
 
@@ -40,8 +42,16 @@ export class GatewayServer {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (this.suspended) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     socket.on('error', () => socket.destroy());
     this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (this.suspended) {
+        ws.close(1001, 'Gateway stopped by the administrator');
+        return;
+      }
       const version = url.searchParams.get('v');
       const encoding = url.searchParams.get('encoding') ?? 'json';
       const compress = url.searchParams.get('compress');
@@ -63,6 +73,20 @@ export class GatewayServer {
       });
       this.sessions.add(session);
     });
+  }
+
+  get running(): boolean {
+    return !this.closed && !this.suspended;
+  }
+
+  /** Stops serving (dashboard): closes every session with 1001 and refuses upgrades until `resume()`. */
+  suspend(): void {
+    this.suspended = true;
+    for (const session of [...this.sessions]) session.close(1001, 'Gateway stopped by the administrator');
+  }
+
+  resume(): void {
+    this.suspended = false;
   }
 
   /** Closes every session (1001: going away) and the WebSocket server. Idempotent. */

@@ -21,6 +21,7 @@ export function channelOf(t: string, d: unknown): string | undefined {
   if (d === null || typeof d !== 'object') return undefined;
   const payload = d as { guild_id?: unknown; channel_id?: unknown; id?: unknown };
   if (typeof payload.guild_id !== 'string') return undefined;
-  const id = BY_CHANNEL_ID.has(t) ? payload.channel_id : BY_ID.has(t) ? payload.id : undefined;
+  // A deleted thread is gone: who saw it is decided by its parent (a private one is routed to its audience).
+  const id = BY_CHANNEL_ID.has(t) ? payload.channel_id : BY_ID.has(t) ? payload.id : t === 'THREAD_DELETE' ? (payload as { parent_id?: unknown }).parent_id : undefined;
   return typeof id === 'string' ? id : undefined;
 }

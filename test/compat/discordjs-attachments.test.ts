@@ -5,8 +5,8 @@ import { AttachmentBuilder, Client, Events, GatewayIntentBits, type Attachment, 
 import { waitFor } from '../helpers/discordjs.js';
 import { startTestNode } from '../helpers/node.js';
 
-/** VIEW_CHANNEL | SEND_MESSAGES | ATTACH_FILES. */
-const BOT_PERMISSIONS = String((1 << 10) | (1 << 11) | (1 << 15));
+/** VIEW_CHANNEL | SEND_MESSAGES | ATTACH_FILES | PIN_MESSAGES. */
+const BOT_PERMISSIONS = String((1n << 10n) | (1n << 11n) | (1n << 15n) | (1n << 51n));
 
 /** A 2×3 PNG header padded with bytes: enough for discord.js and the server to see a PNG. */
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452000000020000000308060000', 'hex'), Buffer.alloc(200, 9)]);
@@ -88,4 +88,13 @@ test('an unmodified discord.js 14 bot sends, receives, keeps and adds attachment
   // What the bot fetches matches what it was told.
   const fetched = await channel.messages.fetch({ message: sent.id, force: true });
   assert.deepEqual(fetched.attachments.map((x) => x.name), ['d.txt']);
+
+  // Pins carry the whole message, attachments included, on both pin routes.
+  await fetched.pin();
+  const pins = await channel.messages.fetchPins();
+  assert.deepEqual(pins.items.map((p) => p.message.attachments.map((x) => x.name)), [['d.txt']]);
+  const legacy = await fetch(`${base}/api/v10/channels/${channel.id}/pins`, { headers: { authorization: `Bot ${bot.token}` } });
+  const [pinned] = (await legacy.json()) as { attachments: { filename: string; url: string }[] }[];
+  assert.deepEqual(pinned!.attachments.map((x) => x.filename), ['d.txt']);
+  assert.equal((await download(pinned!.attachments[0]!.url)).bytes.toString(), 'fourth');
 });

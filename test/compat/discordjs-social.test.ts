@@ -25,6 +25,9 @@ import { startTestNode } from '../helpers/node.js';
 
 const MANAGE_CHANNELS = 1n << 4n;
 const MANAGE_MESSAGES = 1n << 13n;
+const MANAGE_GUILD_EXPRESSIONS = 1n << 30n;
+/** A 1×1 PNG: a real guild emoji's image. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function apiError(code: number) {
@@ -35,7 +38,7 @@ test('an unmodified discord.js 14 bot uses invites, reactions, pins, typing, bul
   const { base, api, defer } = await startTestNode(t);
   const owner = await api.register('socialowner');
   const guild = await api.createGuild(owner.token, 'Social');
-  const bot = await api.createBot(owner.token, guild.id, 'SocialBot', (MANAGE_CHANNELS | MANAGE_MESSAGES).toString());
+  const bot = await api.createBot(owner.token, guild.id, 'SocialBot', (MANAGE_CHANNELS | MANAGE_MESSAGES | MANAGE_GUILD_EXPRESSIONS).toString());
   const human = await api.register('socialhuman');
 
   const client = new Client({
@@ -109,7 +112,12 @@ test('an unmodified discord.js 14 bot uses invites, reactions, pins, typing, bul
     const ownAdd = waitFor<[MessageReaction, User]>(client, Events.MessageReactionAdd, (r, u) => r.emoji.name === '👍' && u.id === bot.botId);
     await message.react('👍');
     await ownAdd;
-    await message.react('hearth:123456789012345678');
+    // A custom emoji must be a real one: a made-up id is 10014 Unknown Emoji.
+    await assert.rejects(message.react('hearth:123456789012345678'), apiError(10014));
+    const emoji = await message.guild!.emojis.create({ attachment: PNG, name: 'hearth' });
+    const customAdd = waitFor<[MessageReaction, User]>(client, Events.MessageReactionAdd, (r) => r.emoji.id === emoji.id);
+    await message.react(emoji);
+    assert.equal((await customAdd)[0].emoji.name, 'hearth');
     const humanAdd = waitFor<[MessageReaction, User]>(client, Events.MessageReactionAdd, (_r, u) => u.id === human.id);
     const put = await api.request('PUT', `/channels/${text.id}/messages/${message.id}/reactions/%F0%9F%91%8D/@me`, { token: human.token });
     assert.equal(put.status, 204);
@@ -125,7 +133,7 @@ test('an unmodified discord.js 14 bot uses invites, reactions, pins, typing, bul
       seen.body.reactions.map((r: any) => [r.emoji.id, r.emoji.name, r.count, r.me]),
       [
         [null, '👍', 2, true],
-        ['123456789012345678', 'hearth', 1, false],
+        [emoji.id, 'hearth', 1, false],
       ],
     );
     assert.deepEqual(seen.body.reactions[0].count_details, { burst: 0, normal: 2 });
@@ -135,8 +143,8 @@ test('an unmodified discord.js 14 bot uses invites, reactions, pins, typing, bul
     assert.equal(del.status, 204);
     await removed;
 
-    const emojiGone = waitFor<[MessageReaction]>(client, Events.MessageReactionRemoveEmoji, (r) => r.emoji.id === '123456789012345678');
-    await message.reactions.cache.get('123456789012345678')!.remove();
+    const emojiGone = waitFor<[MessageReaction]>(client, Events.MessageReactionRemoveEmoji, (r) => r.emoji.id === emoji.id);
+    await message.reactions.cache.get(emoji.id)!.remove();
     await emojiGone;
 
     const allGone = waitFor<[Message | PartialMessage]>(client, Events.MessageReactionRemoveAll, (m) => m.id === message.id);

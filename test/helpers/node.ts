@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { configDefaults } from '../../server/config/load.js';
 import { loadConfig, startNode, type NodeHandle } from '../../server/index.js';
-import type { HearthConfig } from '../../server/index.js';
+import type { HearthConfig, StartOptions } from '../../server/index.js';
 
 export interface TestNode {
   node: NodeHandle;
@@ -21,7 +21,7 @@ export interface TestNode {
  * A real node for one test file: its own embedded PostgreSQL in a fresh temp dir, HTTP on a free
  * port. Teardown is registered on the test context at once.
  */
-export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Partial<HearthConfig> = {}): Promise<TestNode> {
+export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Partial<HearthConfig> = {}, options: Omit<StartOptions, 'onProgress'> = {}): Promise<TestNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-test-'));
   await chmod(dataDir, 0o711);
   const started: { node?: NodeHandle } = {};
@@ -36,7 +36,7 @@ export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Pa
     // Rate limits are off unless a test turns them on (test/compat/discordjs-ratelimit.test.ts does).
     overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', rateLimits: { ...configDefaults({}).rateLimits, enabled: false }, ...overrides },
   });
-  const node = await startNode(config, { onProgress: () => undefined });
+  const node = await startNode(config, { ...options, onProgress: () => undefined });
   started.node = node;
   const base = node.localUrl;
   return { node, base, dataDir, api: new Api(base), defer: (fn) => void deferred.push(fn) };

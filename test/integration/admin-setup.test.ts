@@ -16,12 +16,14 @@ test('the setup link creates an admin once; the page and status endpoint work', 
   const { node, base, api } = await startTestNode(t);
   const token = setupToken(node.setupLink);
   assert.ok(node.setupLink!.startsWith(`${node.publicUrl}/admin/setup#token=`));
-  const post = (body: unknown) => fetch(`${base}/admin/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const post = (body: unknown) => fetch(`${base}/admin/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hearth-admin': '1' }, body: JSON.stringify(body) });
 
+  // The dashboard (a single-page app) serves the setup page; its script reads the token from the hash.
   const page = await fetch(`${base}/admin/setup`);
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
-  assert.match(await page.text(), /^<!doctype html>[\s\S]*<form/i);
+  assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+  assert.match(await page.text(), /^<!doctype html>[\s\S]*<script type="module"[^>]* src="\/admin\/assets\//i);
   assert.deepEqual(await (await fetch(`${base}/admin/api/setup`)).json(), { needs_setup: true });
 
   const wrong = await post({ ...account('intruder'), setup_token: 'x'.repeat(32) });
@@ -50,7 +52,7 @@ test('two requests racing with the same link create one admin', async (t) => {
   const names = ['racer0', 'racer1', 'racer2', 'racer3'];
   const results = await Promise.all(
     names.map((name) =>
-      fetch(`${base}/admin/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...account(name), setup_token: token }) }),
+      fetch(`${base}/admin/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hearth-admin': '1' }, body: JSON.stringify({ ...account(name), setup_token: token }) }),
     ),
   );
   const statuses = results.map((r) => r.status).sort();

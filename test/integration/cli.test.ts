@@ -40,7 +40,8 @@ async function stopCleanly(run: CliProcess, signal: NodeJS.Signals, dataDir: str
   assert.deepEqual(postgresProcessesIn(dataDir), [], 'no postgres process of this data dir remains');
 }
 
-const postJson = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+// The admin API wants `X-Hearth-Admin: 1` on every change (its CSRF rule).
+const postJson = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hearth-admin': '1' }, body: JSON.stringify(body) });
 
 test('npm start: first start, restart, the one-time setup link, SIGTERM and SIGINT', async (t) => {
   const { dataDir, start } = await fixture(t);
@@ -59,7 +60,8 @@ test('npm start: first start, restart, the one-time setup link, SIGTERM and SIGI
   const page = await fetch(`${url1}/admin/setup`);
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
-  assert.match(await page.text(), /<form[\s\S]*\/admin\/api\/setup/);
+  // The dashboard serves it: its script (from /admin/assets) reads the token from the hash.
+  assert.match(await page.text(), /<script type="module"[^>]* src="\/admin\/assets\/[^"]+\.js"/);
   assert.deepEqual(await (await fetch(`${url1}/admin/api/setup`)).json(), { needs_setup: true });
   await stopCleanly(first, 'SIGTERM', dataDir);
 

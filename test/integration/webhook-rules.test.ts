@@ -81,6 +81,8 @@ test('webhooks answer 401/403/404/400 as Discord does; token routes need no auth
   await expectError(api.request('POST', `/webhooks/${hook.id}/${hook.token}?wait=maybe`, { body: { content: 'x' } }), 400, 50035);
   await expectError(api.request('POST', `/webhooks/${hook.id}/${hook.token}?wait=true`, { body: {} }), 400, 50006);
   await expectError(api.request('POST', `/webhooks/${hook.id}/${hook.token}?wait=true&thread_id=${other2.textChannelId}`, { body: { content: 'x' } }), 404, 10003);
+  // thread_id must be a thread of the webhook's channel, not just any channel of its guild.
+  await expectError(api.request('POST', `/webhooks/${hook.id}/${hook.token}?wait=true&thread_id=${guild.voiceChannelId}`, { body: { content: 'x' } }), 404, 10003);
   const sent = await api.request('POST', `/webhooks/${hook.id}/${hook.token}?wait=true`, {
     body: { content: 'hi <@' + member.id + '> @everyone', username: 'Override', avatar_url: 'https://example.test/a.png', tts: true },
   });

@@ -56,6 +56,12 @@ function Shell({ client }: { client: AdminClient }) {
     [client, boot],
   );
 
+  // After login, /login leads home.
+  const signedInOnLogin = boot.state === 'ready' && boot.user !== null && path === '/login';
+  useEffect(() => {
+    if (signedInOnLogin) navigate('/', { replace: true });
+  }, [signedInOnLogin, navigate]);
+
   if (boot.state === 'loading') return <div className="boot" aria-busy="true">Loading the dashboard…</div>;
   if (boot.state === 'error') {
     return (
@@ -71,8 +77,6 @@ function Shell({ client }: { client: AdminClient }) {
   if (path === '/setup' || (boot.needsSetup && !boot.user)) content = <Setup needsSetup={boot.needsSetup} />;
   else if (!boot.user) content = <Login />;
   else content = <Layout>{routePage(path)}</Layout>;
-  // After login, /login and /setup (without a wizard to show) lead home.
-  if (boot.user && path === '/login') queueMicrotask(() => navigate('/', { replace: true }));
 
   return <SessionContext.Provider value={session}>{content}</SessionContext.Provider>;
 }

@@ -10,8 +10,10 @@ export interface MultipartOptions {
   maxFileBytes: number;
   /** Largest `payload_json`, in bytes. */
   maxFieldBytes: number;
-  /** The channel the files go to (its id names the storage folder). */
-  channel: (req: Request) => string | undefined;
+  /** The channel the files go to (its id names the storage folder); may check a credential and throw. */
+  channel: (req: Request) => string | undefined | Promise<string | undefined>;
+  /** False for routes whose credential is in the path (webhook tokens): no Authorization needed. */
+  auth?: boolean;
 }
 
 const uploads = new WeakMap<Request, Upload[]>();
@@ -40,8 +42,8 @@ export function multipart(core: Core, options: MultipartOptions): RequestHandler
 
 async function parse(core: Core, options: MultipartOptions, req: Request, res: Response): Promise<void> {
   // Authenticate before taking any bytes from an unknown client.
-  res.locals.auth ??= await authenticate(core.auth, req.headers.authorization);
-  const channelId = options.channel(req);
+  if (options.auth !== false) res.locals.auth ??= await authenticate(core.auth, req.headers.authorization);
+  const channelId = await options.channel(req);
   if (!channelId || !/^\d{1,20}$/.test(channelId)) return; // the route reports the bad id
 
   let parser: busboy.Busboy;

@@ -72,7 +72,7 @@ export class RateLimiter {
 
 const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
 
-function tooMany(res: Response, retryAfterMs: number, global: boolean): void {
+export function tooMany(res: Response, retryAfterMs: number, global: boolean): void {
   res.set('Retry-After', seconds(retryAfterMs));
   res.set('X-RateLimit-Scope', global ? 'global' : 'user');
   if (global) res.set('X-RateLimit-Global', 'true');

@@ -110,7 +110,12 @@ export function channelRoutes(router: Router, { core }: RouteDeps): void {
     handler: async ({ ctx, params, body }) => (await core.threads.update(ctx, params.channelId!, body)) ?? guilds.updateChannel(ctx, params.channelId!, body),
   });
 
-  route(router, core.auth, { method: 'delete', path: '/channels/:channelId', handler: ({ ctx, params }) => guilds.deleteChannel(ctx, params.channelId!) });
+  route(router, core.auth, {
+    method: 'delete',
+    path: '/channels/:channelId',
+    // A thread is deleted with MANAGE_THREADS and THREAD_DELETE (services/threads.ts); other channels here.
+    handler: async ({ ctx, params }) => (await core.threads.delete(ctx, params.channelId!)) ?? guilds.deleteChannel(ctx, params.channelId!),
+  });
 
   route(router, core.auth, {
     method: 'put',

@@ -5,7 +5,7 @@ import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
 
 /** An ISO 8601 timestamp (discord.js sends `Date#toISOString()`), or null to clear. */
-const timestamp = z.string().transform((value, ctx) => {
+export const timestamp = z.string().transform((value, ctx) => {
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', params: { discord: 'DATE_TIME_TYPE_PARSE' }, message: `Could not parse ${value}. Should be ISO8601.` });

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { snowflake } from '../middleware/validation.js';
 import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
-import { messageBody } from './messages.js';
+import { multipart, uploadsOf } from '../middleware/multipart.js';
+import { attachmentRefs, messageBody } from './messages.js';
 
 /** 1–80 characters and not "clyde", for a webhook's name and a per-message `username`. */
 const webhookName = z
@@ -18,10 +19,14 @@ const webhookName = z
 const avatar = z.string().max(10_485_760).nullish();
 
 const executeBody = messageBody
-  .pick({ content: true, tts: true, embeds: true, components: true, allowed_mentions: true, flags: true })
+  .pick({ content: true, tts: true, embeds: true, components: true, allowed_mentions: true, flags: true, attachments: true })
   .extend({ username: webhookName.optional(), avatar_url: z.string().max(2048).optional() });
 
-const editMessageBody = messageBody.pick({ embeds: true, components: true, flags: true, allowed_mentions: true }).extend({ content: z.string().max(2000).nullish() });
+const editMessageBody = messageBody
+  .pick({ embeds: true, components: true, flags: true, allowed_mentions: true })
+  .extend({ content: z.string().max(2000).nullish(), attachments: attachmentRefs.nullish() });
+
+const isId = (value: unknown): value is string => typeof value === 'string' && /^\d{1,20}$/.test(value);
 
 const threadQuery = z.object({ thread_id: snowflake.optional() });
 
@@ -30,8 +35,30 @@ const threadQuery = z.object({ thread_id: snowflake.optional() });
  * and the service checks it (10015 unknown webhook, 50027 wrong token). Interaction follow-ups
  * share those paths and are registered earlier; they pass other ids on with NEXT_ROUTE.
  */
-export function webhookRoutes(router: Router, { core }: RouteDeps): void {
+export function webhookRoutes(router: Router, { core, maxUploadBytes, maxJsonBodyBytes }: RouteDeps): void {
   const webhooks = core.webhooks;
+  // Multipart executions and edits: the token is checked (10015, 50027) before any file is stored.
+  const limits = { maxFileBytes: maxUploadBytes, maxFieldBytes: maxJsonBodyBytes, auth: false };
+  const param = (req: { params: unknown }, name: string) => (req.params as Record<string, string>)[name];
+  router.post(
+    '/webhooks/:webhookId/:token',
+    multipart(core, {
+      ...limits,
+      channel: (req) => {
+        const threadId = req.query.thread_id;
+        if (!isId(param(req, 'webhookId')) || (threadId !== undefined && !isId(threadId))) return undefined;
+        return webhooks.uploadChannel(param(req, 'webhookId')!, param(req, 'token')!, threadId);
+      },
+    }),
+  );
+  router.patch(
+    '/webhooks/:webhookId/:token/messages/:messageId',
+    multipart(core, {
+      ...limits,
+      channel: (req) =>
+        isId(param(req, 'webhookId')) && isId(param(req, 'messageId')) ? webhooks.uploadChannelForMessage(param(req, 'webhookId')!, param(req, 'token')!, param(req, 'messageId')!) : undefined,
+    }),
+  );
 
   route(router, core.auth, {
     method: 'post',
@@ -83,8 +110,8 @@ export function webhookRoutes(router: Router, { core }: RouteDeps): void {
     auth: false,
     body: executeBody,
     query: threadQuery.extend({ wait: z.enum(['true', 'false']).optional() }),
-    handler: ({ params, body, query }) =>
-      webhooks.execute(params.webhookId!, params.token!, body, { wait: query.wait === 'true', threadId: query.thread_id }),
+    handler: ({ params, body, query, req }) =>
+      webhooks.execute(params.webhookId!, params.token!, { ...body, files: uploadsOf(req) }, { wait: query.wait === 'true', threadId: query.thread_id }),
   });
 
   route(router, core.auth, {
@@ -101,8 +128,15 @@ export function webhookRoutes(router: Router, { core }: RouteDeps): void {
     auth: false,
     body: editMessageBody,
     query: threadQuery,
-    handler: ({ params, body }) =>
-      webhooks.editMessage(params.webhookId!, params.token!, params.messageId!, { content: body.content ?? undefined, embeds: body.embeds, components: body.components, flags: body.flags }),
+    handler: ({ params, body, req }) =>
+      webhooks.editMessage(params.webhookId!, params.token!, params.messageId!, {
+        content: body.content ?? undefined,
+        embeds: body.embeds,
+        components: body.components,
+        flags: body.flags,
+        attachments: body.attachments === null ? [] : body.attachments,
+        files: uploadsOf(req),
+      }),
   });
 
   route(router, core.auth, {

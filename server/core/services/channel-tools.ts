@@ -7,6 +7,7 @@ import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
 import { snowflakeTimestamp } from '../ids/snowflake.js';
 import { mapMember } from '../mappers/index.js';
+import type { FileCleanup } from './file-cleanup.js';
 
 /** Messages older than this cannot be bulk deleted (Discord's rule, from the id's timestamp). */
 const BULK_DELETE_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
@@ -18,6 +19,7 @@ export class ChannelToolsService {
     private readonly guilds: GuildRepository,
     private readonly access: AccessService,
     private readonly bus: EventBus,
+    private readonly files?: FileCleanup,
   ) {}
 
   /** `POST /channels/{c}/typing`: TYPING_START to everyone in the channel's guild (or DM). */
@@ -48,8 +50,10 @@ export class ChannelToolsService {
     const unique = [...new Set(ids)];
     const oldest = Date.now() - BULK_DELETE_MAX_AGE_MS;
     if (unique.some((id) => snowflakeTimestamp(id) < oldest)) throw new HttpError('BULK_DELETE_TOO_OLD');
+    const files = (await this.files?.ofMessages(channelId, unique)) ?? [];
     const deleted = await this.messages.deleteMany(channelId, unique);
     if (deleted.length === 0) return;
+    await this.files?.remove(files, deleted);
     const { keys, guild } = channelRouting(access);
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE_BULK', d: { ids: deleted, channel_id: channelId, ...guild }, keys });
   }

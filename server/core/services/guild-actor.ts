@@ -3,7 +3,12 @@ import type { GuildRow, RoleRow } from '../../db/entities/index.js';
 import type { GuildRepository, MemberWithUser } from '../../db/repositories/guilds.js';
 import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { canActOn, canManageRole, computeBasePermissions, computeRolePermissions, has, highestRole } from '../permissions.js';
+import { ALL_PERMISSIONS, canActOn, canManageRole, computeBasePermissions, computeRolePermissions, has, highestRole } from '../permissions.js';
+
+/** The node's administrator in a guild they have not joined: no roles, no nick. */
+function outsider(guildId: string, userId: string): MemberWithUser {
+  return { guild_id: guildId, user_id: userId, nick: null, roles: [], joined_at: new Date(0), deaf: false, mute: false, flags: 0, communication_disabled_until: null, username: '', discriminator: '0', global_name: null, avatar: null, bot: false };
+}
 
 /**
  * The caller of a moderation route, loaded once per request: their guild-level permissions and
@@ -20,10 +25,12 @@ export class GuildActor {
     readonly guild: GuildRow,
     readonly roles: readonly RoleRow[],
     readonly member: MemberWithUser,
+    serverAdmin = false,
   ) {
     this.byId = new Map(roles.map((r) => [r.id, r]));
-    this.owner = guild.owner_id === member.user_id;
-    this.permissions = computeBasePermissions({ ...this.subject(member), communicationDisabledUntil: member.communication_disabled_until });
+    // The node's administrator (dashboard) acts with the owner's powers in every guild.
+    this.owner = serverAdmin || guild.owner_id === member.user_id;
+    this.permissions = serverAdmin ? ALL_PERMISSIONS : computeBasePermissions({ ...this.subject(member), communicationDisabledUntil: member.communication_disabled_until });
     this.top = this.topOf(member.roles);
   }
 
@@ -31,6 +38,7 @@ export class GuildActor {
   static async load(guilds: GuildRepository, ctx: AuthContext, guildId: string): Promise<GuildActor> {
     const [guild, roles, member] = await Promise.all([guilds.findGuild(guildId), guilds.rolesOf(guildId), guilds.findMember(guildId, ctx.userId)]);
     if (!guild) throw new HttpError('UNKNOWN_GUILD');
+    if (ctx.serverAdmin) return new GuildActor(guild, roles, member ?? outsider(guildId, ctx.userId), true);
     if (!member) throw new HttpError('MISSING_ACCESS');
     return new GuildActor(guild, roles, member);
   }

@@ -7,6 +7,7 @@ import { guildKey, userKey } from '../../events/bus.js';
 import type { AccessService } from '../access.js';
 import type { AuthContext } from '../context.js';
 import type { AuditLogService } from './audit-log.js';
+import type { FileCleanup } from './file-cleanup.js';
 import { HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapChannel, mapGuild } from '../mappers/index.js';
@@ -46,6 +47,7 @@ export class GuildService {
     private readonly bus: EventBus,
     private readonly ids: SnowflakeGenerator,
     private readonly audit: AuditLogService,
+    private readonly files?: FileCleanup,
   ) {}
 
   /** A guild with @everyone, a text and a voice category, #general and General, as Discord makes one. */
@@ -112,7 +114,9 @@ export class GuildService {
     if (!guild) throw new HttpError('UNKNOWN_GUILD');
     await this.access.guildPermissions(ctx, guildId);
     if (guild.owner_id !== ctx.userId) throw new HttpError('MISSING_PERMISSIONS');
+    const files = (await this.files?.ofGuild(guildId)) ?? [];
     await this.guilds.deleteGuild(guildId);
+    await this.files?.remove(files);
     await this.bus.publish({ kind: 'dispatch', t: 'GUILD_DELETE', d: { id: guildId, unavailable: false }, keys: [guildKey(guildId)] });
   }
 
@@ -227,7 +231,9 @@ export class GuildService {
 
   async deleteChannel(ctx: AuthContext, channelId: string): Promise<APIChannel> {
     const { channel, guildId } = await this.access.requireChannelPermission(ctx, channelId, PermissionFlagsBits.ManageChannels);
+    const files = (await this.files?.ofChannel(channelId)) ?? [];
     await this.guilds.deleteChannel(channelId);
+    await this.files?.remove(files);
     await this.audit.record(ctx, guildId, AuditLogEvent.ChannelDelete, channelId, [{ key: 'name', old_value: channel.name }]);
     const payload = mapChannel(channel);
     await this.bus.publish({ kind: 'dispatch', t: 'CHANNEL_DELETE', d: payload, keys: [guildKey(guildId)] });

@@ -1,4 +1,4 @@
-import { ChannelType, MessageType, PermissionFlagsBits, type APIEmbed, type APIMessage } from 'discord-api-types/v10';
+import { MessageType, PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { MessageRepository, MessageWithAuthor } from '../../db/repositories/messages.js';
 import type { ReactionRepository } from '../../db/repositories/reactions.js';
@@ -9,127 +9,67 @@ import type { AuthContext } from '../context.js';
 import { FieldErrors, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapMessage, mapPartialMember } from '../mappers/index.js';
-import type { AttachmentRef, AttachmentService, Upload } from './attachments.js';
-import { mapReactions } from '../mappers/social.js';
+import type { AttachmentService } from './attachments.js';
+import type { FileCleanup } from './file-cleanup.js';
+import { MessageHistory } from './message-history.js';
+import {
+  LOADING,
+  MentionResolver,
+  SETTABLE_FLAGS,
+  WEBHOOK_PERMISSIONS,
+  requireTextChannel,
+  type HistoryQuery,
+  type InteractionOrigin,
+  type InteractionOwner,
+  type MessageEdit,
+  type MessageInput,
+  type WebhookTarget,
+} from './message-input.js';
 import { has } from '../permissions.js';
+import { isThread } from '../threads.js';
 import type { ThreadService } from './threads.js';
 import { parseComponents, type ActionRow, type ComponentRules } from '../components.js';
 
-const TEXT_TYPES = new Set<number>([
-  ChannelType.GuildText,
-  ChannelType.GuildAnnouncement,
-  ChannelType.GuildVoice,
-  ChannelType.GuildStageVoice,
-  ChannelType.PublicThread,
-  ChannelType.PrivateThread,
-  ChannelType.AnnouncementThread,
-  ChannelType.DM,
-]);
+export type { HistoryQuery, InteractionOrigin, InteractionOwner, MessageInput, WebhookTarget } from './message-input.js';
 
-const USER_MENTION = /<@!?(\d{17,20})>/g;
-const ROLE_MENTION = /<@&(\d{17,20})>/g;
+type Routing = ReturnType<typeof channelRouting>;
 
-export interface MessageInput {
-  content?: string | undefined;
-  tts?: boolean | undefined;
-  embeds?: APIEmbed[] | undefined;
-  /** Action rows as sent; checked by `parseComponents` where the sender is known. */
-  components?: unknown;
-  nonce?: string | number | undefined;
-  enforce_nonce?: boolean | undefined;
-  flags?: number | undefined;
-  message_reference?: { message_id?: string | undefined; channel_id?: string | undefined; guild_id?: string | undefined; fail_if_not_exists?: boolean | undefined } | undefined;
-  allowed_mentions?: { parse?: string[] | undefined; users?: string[] | undefined; roles?: string[] | undefined; replied_user?: boolean | undefined } | undefined;
-  /** `attachments` of the body: descriptions of new files (`id` = n of `files[n]`), or on edit the attachments to keep. */
-  attachments?: AttachmentRef[] | undefined;
-  /** Files of a multipart request, already streamed to storage. */
-  files?: Upload[] | undefined;
-}
-
-/** The webhook a message is sent, read or changed as (its token already checked), and its channel. */
-export interface WebhookTarget {
-  id: string;
-  guildId: string;
-  channelId: string;
-  channelType: number;
-  /** Display name and avatar of this execution (the webhook's own unless overridden). */
-  name: string;
-  avatar: string | null;
-  /** The application that owns the webhook: only then may its messages carry interactive components. */
-  applicationId?: string | null | undefined;
-}
-
-/** The interaction a message answers (stored with it, shown as `interaction_metadata`). */
-export interface InteractionOrigin {
-  applicationId: string;
-  metadata: Record<string, unknown>;
-}
-
-/** An application as the sender of messages: its bot, its interactions' and its own webhooks' messages. */
-export interface InteractionOwner {
-  botId: string;
-  appId: string;
-}
-
-function ownedBy(row: MessageWithAuthor, owner: InteractionOwner): boolean {
-  return row.author_id === owner.botId || row.application_id === owner.appId;
-}
-
-type EditInput = Pick<MessageInput, 'content' | 'embeds' | 'components' | 'flags' | 'attachments' | 'files'>;
-
-/** What a webhook may do in its channel: mentions of @everyone included, as on Discord. */
-const WEBHOOK_PERMISSIONS = PermissionFlagsBits.MentionEveryone | PermissionFlagsBits.SendTTSMessages;
-
-export interface HistoryQuery {
-  before?: string | undefined;
-  after?: string | undefined;
-  around?: string | undefined;
-  limit: number;
-}
-
-/** SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS are the flags a sender may set. */
-const SETTABLE_FLAGS = (1 << 2) | (1 << 12);
-/** The "thinking" state of a deferred interaction reply. */
-const LOADING = 1 << 7;
-
+/**
+ * Writing messages: create, edit and delete as a user, a webhook or an interaction's bot; each
+ * stores the change, then dispatches it. Reading is `MessageHistory`'s, body rules `message-input.ts`'s.
+ */
 export class MessageService {
+  private readonly history: MessageHistory;
+  private readonly mentions: MentionResolver;
+
   constructor(
     private readonly messages: MessageRepository,
-    private readonly guilds: GuildRepository,
+    guilds: GuildRepository,
     private readonly users: UserRepository,
     private readonly access: AccessService,
     private readonly bus: EventBus,
     private readonly ids: SnowflakeGenerator,
-    private readonly reactions?: ReactionRepository,
+    reactions?: ReactionRepository,
     private readonly attachments?: AttachmentService,
-    private readonly threads?: Pick<ThreadService, 'beforeMessage'>,
-  ) {}
+    private readonly threads?: Pick<ThreadService, 'beforeMessage' | 'beforeWebhookMessage'>,
+    private readonly files?: FileCleanup,
+  ) {
+    this.history = new MessageHistory(messages, users, access, reactions, attachments);
+    this.mentions = new MentionResolver(guilds, users);
+  }
 
   async create(ctx: AuthContext, channelId: string, input: MessageInput): Promise<APIMessage> {
     const access = await this.access.requireAnyChannelPermission(ctx, channelId, PermissionFlagsBits.SendMessages);
     const { channel, guildId } = access;
-    if (!TEXT_TYPES.has(channel.type)) throw new HttpError('NON_TEXT_CHANNEL');
+    requireTextChannel(channel.type);
     const content = input.content ?? '';
     const embeds = input.embeds ?? [];
     const files = this.attachments?.plan(access.permissions, input.files ?? [], input.attachments) ?? [];
     const components = componentsOf(input, ctx.bot ? { interactive: true } : null);
     if (content.trim() === '' && embeds.length === 0 && files.length === 0 && components.length === 0) throw new HttpError('EMPTY_MESSAGE');
     await this.threads?.beforeMessage(access);
-    let referenced: APIMessage | null | undefined;
-    let reference: MessageWithAuthor['message_reference'] = undefined;
-    if (input.message_reference?.message_id) {
-      const refChannel = input.message_reference.channel_id ?? channelId;
-      const target = refChannel === channelId ? await this.messages.find(channelId, input.message_reference.message_id) : undefined;
-      if (!target) {
-        if (input.message_reference.fail_if_not_exists !== false) {
-          throw new FieldErrors().add(['message_reference'], 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message').toError();
-        }
-      } else {
-        referenced = mapMessage(target, { author: target.author });
-        reference = { type: 0, message_id: target.id, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) };
-      }
-    }
-    const mentions = await this.resolveMentions(content, guildId, access, input.allowed_mentions);
+    const { referenced, reference } = await this.resolveReference(channelId, guildId, input.message_reference);
+    const mentions = await this.mentions.resolve(content, guildId, access, input.allowed_mentions);
     const row = await this.messages.insert({
       id: this.ids.next(),
       channel_id: channelId,
@@ -168,28 +108,39 @@ export class MessageService {
     return message;
   }
 
-  async get(ctx: AuthContext, channelId: string, messageId: string): Promise<APIMessage> {
-    await this.access.requireAnyChannelPermission(ctx, channelId, PermissionFlagsBits.ReadMessageHistory);
-    const row = await this.messages.find(channelId, messageId);
-    if (!row) throw new HttpError('UNKNOWN_MESSAGE');
-    const [message] = await this.withReactions([await this.toPayload(row)], ctx.userId);
-    return message!;
+  /** The replied-to message of a reply (same channel only); 50035 if unknown unless `fail_if_not_exists` is false. */
+  private async resolveReference(channelId: string, guildId: string | null, ref: MessageInput['message_reference']) {
+    let referenced: APIMessage | null | undefined;
+    let reference: MessageWithAuthor['message_reference'] = undefined;
+    if (ref?.message_id) {
+      const refChannel = ref.channel_id ?? channelId;
+      const target = refChannel === channelId ? await this.messages.find(channelId, ref.message_id) : undefined;
+      if (!target) {
+        if (ref.fail_if_not_exists !== false) {
+          throw new FieldErrors().add(['message_reference'], 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', 'Unknown message').toError();
+        }
+      } else {
+        referenced = mapMessage(target, { author: target.author });
+        reference = { type: 0, message_id: target.id, channel_id: channelId, ...(guildId ? { guild_id: guildId } : {}) };
+      }
+    }
+    return { referenced, reference };
   }
 
-  async list(ctx: AuthContext, channelId: string, query: HistoryQuery): Promise<APIMessage[]> {
-    const { permissions } = await this.access.anyChannel(ctx, channelId);
-    if (!has(permissions, PermissionFlagsBits.ReadMessageHistory)) return [];
-    const rows = await this.messages.list(channelId, query);
-    const mentioned = await this.users.findByIds([...new Set(rows.flatMap((r) => r.mentions))]);
-    const byId = new Map(mentioned.map((u) => [u.id, u]));
-    const mapped = rows.map((r) => mapMessage(r, { author: r.author, mentionUsers: r.mentions.flatMap((id) => byId.get(id) ?? []) }));
-    return this.withReactions(
-      (await this.attachments?.fill(mapped)) ?? mapped,
-      ctx.userId,
-    );
+  get(ctx: AuthContext, channelId: string, messageId: string): Promise<APIMessage> {
+    return this.history.get(ctx, channelId, messageId);
   }
 
-  async edit(ctx: AuthContext, channelId: string, messageId: string, input: EditInput): Promise<APIMessage> {
+  list(ctx: AuthContext, channelId: string, query: HistoryQuery): Promise<APIMessage[]> {
+    return this.history.list(ctx, channelId, query);
+  }
+
+  /** Stored rows as full message payloads (attachments, mentions; reactions as `viewerId` sees them): the one mapping every list uses. */
+  payloads(rows: readonly MessageWithAuthor[], viewerId?: string): Promise<APIMessage[]> {
+    return this.history.payloads(rows, viewerId);
+  }
+
+  async edit(ctx: AuthContext, channelId: string, messageId: string, input: MessageEdit): Promise<APIMessage> {
     const access = await this.access.anyChannel(ctx, channelId);
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
@@ -202,16 +153,16 @@ export class MessageService {
   /** Validates and stores an edit, then dispatches MESSAGE_UPDATE (user and webhook edits alike). */
   private async applyEdit(
     row: MessageWithAuthor,
-    input: EditInput,
+    input: MessageEdit,
     access: { guildId: string | null; permissions: bigint },
-    { keys, guild }: ReturnType<typeof channelRouting>,
+    { keys, guild }: Routing,
     rules: ComponentRules = { interactive: true },
   ): Promise<APIMessage> {
     const { channel_id: channelId, id: messageId } = row;
     const patch: Parameters<MessageRepository['update']>[2] = {};
     if (input.content !== undefined) {
       patch.content = input.content;
-      const mentions = await this.resolveMentions(input.content, access.guildId, access, undefined);
+      const mentions = await this.mentions.resolve(input.content, access.guildId, access, undefined);
       patch.mentions = mentions.users.map((u) => u.id);
       patch.mention_roles = mentions.roles;
       patch.mention_everyone = mentions.everyone;
@@ -228,19 +179,21 @@ export class MessageService {
     if (files) await this.attachments!.applyEdit(messageId, files);
     const updated = await this.messages.find(channelId, messageId);
     if (!updated) throw new HttpError('UNKNOWN_MESSAGE');
-    const payload = await this.toPayload(updated);
-    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_UPDATE', d: { ...payload, ...guild }, keys });
-    return payload;
+    const [payload] = await this.history.payloads([updated]);
+    await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_UPDATE', d: { ...payload!, ...guild }, keys });
+    return payload!;
   }
 
   /** A webhook's message in its channel: author row = the webhook's id, no `member` in the dispatch. */
   async createAsWebhook(hook: WebhookTarget, input: MessageInput): Promise<APIMessage> {
-    if (!TEXT_TYPES.has(hook.channelType)) throw new HttpError('NON_TEXT_CHANNEL');
+    requireTextChannel(hook.channelType);
     const content = input.content ?? '';
     const embeds = input.embeds ?? [];
+    const files = this.attachments?.plan(WEBHOOK_PERMISSIONS, input.files ?? [], input.attachments) ?? [];
     const components = componentsOf(input, { interactive: !!hook.applicationId });
-    if (content.trim() === '' && embeds.length === 0 && components.length === 0) throw new HttpError('EMPTY_MESSAGE');
-    const mentions = await this.resolveMentions(content, hook.guildId, { permissions: WEBHOOK_PERMISSIONS }, input.allowed_mentions);
+    if (content.trim() === '' && embeds.length === 0 && files.length === 0 && components.length === 0) throw new HttpError('EMPTY_MESSAGE');
+    if (isThread(hook.channelType)) await this.threads?.beforeWebhookMessage(hook.channelId, hook.guildId, WEBHOOK_PERMISSIONS);
+    const mentions = await this.mentions.resolve(content, hook.guildId, { permissions: WEBHOOK_PERMISSIONS }, input.allowed_mentions);
     const row = await this.messages.insert({
       id: this.ids.next(),
       channel_id: hook.channelId,
@@ -261,16 +214,18 @@ export class MessageService {
     });
     if (!row.author) throw new HttpError('UNKNOWN_WEBHOOK');
     const message = mapMessage(row, { author: row.author, mentionUsers: mentions.users });
+    if (files.length) message.attachments = await this.attachments!.commit(row.id, files);
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_CREATE', d: { ...message, guild_id: hook.guildId }, keys: [guildKey(hook.guildId)] });
     return message;
   }
 
   /** One of the webhook's own messages; any other message is Unknown Message. */
   async getAsWebhook(hook: WebhookTarget, messageId: string): Promise<APIMessage> {
-    return this.toPayload(await this.ownWebhookMessage(hook, messageId));
+    const [message] = await this.history.payloads([await this.ownWebhookMessage(hook, messageId)]);
+    return message!;
   }
 
-  async editAsWebhook(hook: WebhookTarget, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'components' | 'flags'>): Promise<APIMessage> {
+  async editAsWebhook(hook: WebhookTarget, messageId: string, input: MessageEdit): Promise<APIMessage> {
     const row = await this.ownWebhookMessage(hook, messageId);
     const routing = { keys: [guildKey(hook.guildId)], guild: { guild_id: hook.guildId } };
     return this.applyEdit(row, input, { guildId: hook.guildId, permissions: WEBHOOK_PERMISSIONS }, routing, { interactive: !!hook.applicationId });
@@ -278,7 +233,7 @@ export class MessageService {
 
   async deleteAsWebhook(hook: WebhookTarget, messageId: string): Promise<void> {
     await this.ownWebhookMessage(hook, messageId);
-    if (!(await this.messages.delete(hook.channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    if (!(await this.deleteRow(hook.channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
     const d = { id: messageId, channel_id: hook.channelId, guild_id: hook.guildId };
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d, keys: [guildKey(hook.guildId)] });
   }
@@ -297,7 +252,7 @@ export class MessageService {
   async createForInteraction(botId: string, access: AnyChannelAccess, input: MessageInput & { type: number }, origin: InteractionOrigin, ephemeralFor?: string): Promise<APIMessage> {
     const content = input.content ?? '';
     const components = componentsOf(input, { interactive: true });
-    const mentions = await this.resolveMentions(content, access.guildId, access, input.allowed_mentions);
+    const mentions = await this.mentions.resolve(content, access.guildId, access, input.allowed_mentions);
     const fields = {
       id: this.ids.next(), channel_id: access.channel.id, guild_id: access.guildId, author_id: botId, type: input.type, content, tts: input.tts ?? false,
       embeds: input.embeds ?? [], components, interaction_metadata: origin.metadata, application_id: origin.applicationId, flags: input.flags ?? 0, mentions: mentions.users.map((u) => u.id), mention_roles: mentions.roles,
@@ -322,7 +277,7 @@ export class MessageService {
 
   async deleteForInteraction(owner: InteractionOwner, guildId: string, channelId: string, messageId: string): Promise<void> {
     const row = await this.messages.find(channelId, messageId);
-    if (!row || !ownedBy(row, owner) || !(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    if (!row || !ownedBy(row, owner) || !(await this.deleteRow(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, guild_id: guildId }, keys: [guildKey(guildId)] });
   }
 
@@ -331,45 +286,22 @@ export class MessageService {
     const row = await this.messages.find(channelId, messageId);
     if (!row) throw new HttpError('UNKNOWN_MESSAGE');
     if (row.author_id !== ctx.userId && !has(access.permissions, PermissionFlagsBits.ManageMessages)) throw new HttpError('MISSING_PERMISSIONS');
-    await this.attachments?.keepOnly(messageId, []);
-    if (!(await this.messages.delete(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
+    if (!(await this.deleteRow(channelId, messageId))) throw new HttpError('UNKNOWN_MESSAGE');
     const { keys, guild } = channelRouting(access);
     await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_DELETE', d: { id: messageId, channel_id: channelId, ...guild }, keys });
   }
 
-  /** Adds `reactions` (as `userId` sees them) to the messages that have any. */
-  private async withReactions(messages: APIMessage[], userId: string): Promise<APIMessage[]> {
-    if (!this.reactions || messages.length === 0) return messages;
-    const rows = await this.reactions.summaries(messages.map((m) => m.id), userId);
-    for (const m of messages) {
-      const mine = rows.filter((r) => r.message_id === m.id);
-      if (mine.length) m.reactions = mapReactions(mine);
-    }
-    return messages;
+  /** Deletes a message row (its attachment rows cascade), then its files. */
+  private async deleteRow(channelId: string, messageId: string): Promise<boolean> {
+    const files = (await this.files?.ofMessages(channelId, [messageId])) ?? [];
+    const deleted = await this.messages.delete(channelId, messageId);
+    if (deleted) await this.files?.remove(files);
+    return deleted;
   }
+}
 
-  private async toPayload(row: MessageWithAuthor): Promise<APIMessage> {
-    const mentionUsers = await this.users.findByIds(row.mentions);
-    const message = mapMessage(row, { author: row.author, mentionUsers });
-    await this.attachments?.fill([message]);
-    return message;
-  }
-
-  /** Users and roles mentioned in content that the allowed_mentions rules let through. */
-  private async resolveMentions(content: string, guildId: string | null, access: Pick<AnyChannelAccess, 'permissions'>, allowed: MessageInput['allowed_mentions']) {
-    const parse = allowed?.parse ?? ['users', 'roles', 'everyone'];
-    const userIds = [...new Set([...content.matchAll(USER_MENTION)].map((m) => m[1]!))].filter(
-      (id) => parse.includes('users') || (allowed?.users ?? []).includes(id),
-    );
-    const roleIds = [...new Set([...content.matchAll(ROLE_MENTION)].map((m) => m[1]!))].filter(
-      (id) => parse.includes('roles') || (allowed?.roles ?? []).includes(id),
-    );
-    const everyone =
-      parse.includes('everyone') && /@(everyone|here)/.test(content) && has(access.permissions, PermissionFlagsBits.MentionEveryone);
-    const users = userIds.length ? (await this.users.findByIds(userIds.slice(0, 100))) : [];
-    const roles = roleIds.length && guildId ? (await this.guilds.rolesOf(guildId)).filter((r) => roleIds.includes(r.id)).map((r) => r.id) : [];
-    return { users, roles, everyone };
-  }
+function ownedBy(row: MessageWithAuthor, owner: InteractionOwner): boolean {
+  return row.author_id === owner.botId || row.application_id === owner.appId;
 }
 
 /**

@@ -1,13 +1,12 @@
 import { PermissionFlagsBits, type APIMessage } from 'discord-api-types/v10';
 import type { MessageRepository, MessageWithAuthor } from '../../db/repositories/messages.js';
 import type { PinRepository } from '../../db/repositories/pins.js';
-import type { UserRepository } from '../../db/repositories/users.js';
 import type { EventBus } from '../../events/bus.js';
 import { channelRouting, type AccessService, type AnyChannelAccess } from '../access.js';
 import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import { mapMessage } from '../mappers/index.js';
 import { has } from '../permissions.js';
+import type { MessageService } from './messages.js';
 
 /** Pins one channel may hold. */
 const MAX_PINS = 250;
@@ -22,7 +21,8 @@ export class PinService {
   constructor(
     private readonly pins: PinRepository,
     private readonly messages: MessageRepository,
-    private readonly users: UserRepository,
+    /** The one message mapping: pins carry attachments and reactions like any other message list. */
+    private readonly payloads: Pick<MessageService, 'payloads'>,
     private readonly access: AccessService,
     private readonly bus: EventBus,
   ) {}
@@ -52,7 +52,7 @@ export class PinService {
   async listLegacy(ctx: AuthContext, channelId: string): Promise<APIMessage[]> {
     const { permissions } = await this.access.anyChannel(ctx, channelId);
     if (!has(permissions, PermissionFlagsBits.ReadMessageHistory)) return [];
-    return this.map(await this.pins.list(channelId, undefined, MAX_PINS));
+    return this.payloads.payloads(await this.pins.list(channelId, undefined, MAX_PINS), ctx.userId);
   }
 
   /** `GET /channels/{c}/messages/pins?before&limit`: `{items: [{pinned_at, message}], has_more}`. */
@@ -61,7 +61,7 @@ export class PinService {
     if (!has(permissions, PermissionFlagsBits.ReadMessageHistory)) return { items: [], has_more: false };
     const rows = await this.pins.list(channelId, query.before ? new Date(query.before) : undefined, query.limit + 1);
     const page = rows.slice(0, query.limit);
-    const messages = await this.map(page);
+    const messages = await this.payloads.payloads(page, ctx.userId);
     return {
       items: page.map((row, i) => ({ pinned_at: new Date(row.pinned_at).toISOString(), message: messages[i]! })),
       has_more: rows.length > query.limit,
@@ -87,7 +87,7 @@ export class PinService {
     const { keys, guild } = channelRouting(access);
     const row = await this.messages.find(channelId, messageId);
     if (row) {
-      const [message] = await this.map([row]);
+      const [message] = await this.payloads.payloads([row]);
       await this.bus.publish({ kind: 'dispatch', t: 'MESSAGE_UPDATE', d: { ...message, ...guild }, keys });
     }
     await this.bus.publish({
@@ -96,11 +96,5 @@ export class PinService {
       d: { ...guild, channel_id: channelId, last_pin_timestamp: lastPin ? new Date(lastPin).toISOString() : null },
       keys,
     });
-  }
-
-  private async map(rows: MessageWithAuthor[]): Promise<APIMessage[]> {
-    const mentioned = await this.users.findByIds([...new Set(rows.flatMap((r) => r.mentions))]);
-    const byId = new Map(mentioned.map((u) => [u.id, u]));
-    return rows.map((r) => mapMessage(r, { author: r.author, mentionUsers: r.mentions.flatMap((id) => byId.get(id) ?? []) }));
   }
 }

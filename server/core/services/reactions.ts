@@ -1,6 +1,7 @@
 import { PermissionFlagsBits, type APIUser } from 'discord-api-types/v10';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { MessageRepository, MessageWithAuthor } from '../../db/repositories/messages.js';
+import type { ExpressionRepository } from '../../db/repositories/expressions.js';
 import type { EmojiRef, ReactionRepository } from '../../db/repositories/reactions.js';
 import type { EventBus } from '../../events/bus.js';
 import { channelRouting, type AccessService, type AnyChannelAccess } from '../access.js';
@@ -39,13 +40,33 @@ export class ReactionService {
     private readonly guilds: GuildRepository,
     private readonly access: AccessService,
     private readonly bus: EventBus,
+    private readonly emojis: ExpressionRepository,
   ) {}
+
+  /**
+   * A custom emoji must exist and be usable by the reactor: an emoji of this guild, of another
+   * guild the reactor is a member of (USE_EXTERNAL_EMOJIS here), or of the reactor's own
+   * application. Otherwise 10014, as Discord answers. Name and animation come from the emoji.
+   */
+  private async usable(emoji: EmojiRef, access: AnyChannelAccess, userId: string): Promise<EmojiRef> {
+    if (!emoji.id) return emoji;
+    const row = await this.emojis.usableEmoji(emoji.id);
+    if (!row) throw new HttpError('UNKNOWN_EMOJI');
+    if (row.guild_id === null) {
+      if (row.app_bot_id !== userId) throw new HttpError('UNKNOWN_EMOJI');
+    } else if (row.guild_id !== access.guildId) {
+      if (!(await this.guilds.findMember(row.guild_id, userId))) throw new HttpError('UNKNOWN_EMOJI');
+      if (access.guildId && !has(access.permissions, PermissionFlagsBits.UseExternalEmojis)) throw new HttpError('MISSING_PERMISSIONS');
+    }
+    return { ...emoji, name: row.name, animated: row.animated };
+  }
 
   /** `PUT …/reactions/{emoji}/@me`: a new emoji on the message needs ADD_REACTIONS, joining an existing one does not. */
   async add(ctx: AuthContext, channelId: string, messageId: string, rawEmoji: string): Promise<void> {
-    const emoji = parseEmoji(rawEmoji);
+    const parsed = parseEmoji(rawEmoji);
     const access = await this.access.requireAnyChannelPermission(ctx, channelId, PermissionFlagsBits.ReadMessageHistory);
     const message = await this.message(channelId, messageId);
+    const emoji = await this.usable(parsed, access, ctx.userId);
     const state = await this.reactions.emojiState(messageId, emoji.key);
     if (!state.present) {
       if (!has(access.permissions, PermissionFlagsBits.AddReactions)) throw new HttpError('MISSING_PERMISSIONS');

@@ -3,15 +3,16 @@ import type { ChannelRow, ThreadMetadataRow } from '../../db/entities/index.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { MessageRepository } from '../../db/repositories/messages.js';
 import type { ThreadMemberRow, ThreadRepository, ThreadWithJoined } from '../../db/repositories/threads.js';
-import { guildKey, userKey, type EventBus } from '../../events/bus.js';
-import type { AccessService, AnyChannelAccess, ChannelAccess } from '../access.js';
+import { guildKey, userKey, type EventBus, type RoutingKey } from '../../events/bus.js';
+import type { AccessService, ChannelAccess } from '../access.js';
 import type { AuthContext } from '../context.js';
 import { HttpError } from '../errors.js';
-import type { SnowflakeGenerator } from '../ids/snowflake.js';
+import { DISCORD_EPOCH, type SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapMember } from '../mappers/index.js';
 import { has } from '../permissions.js';
-import { isThread, mapThread, viewableThreads } from '../threads.js';
+import { isThread, mapThread, privateThreadAudience, viewableThreads } from '../threads.js';
 import type { AuditLogService } from './audit-log.js';
+import type { FileCleanup } from './file-cleanup.js';
 
 export interface ThreadInput {
   name: string;
@@ -35,6 +36,9 @@ export interface ArchivedQuery {
   limit?: number | undefined;
 }
 
+/** Members looked at when routing a private thread's deletion. */
+const MAX_AUDIENCE = 100_000;
+
 const mapMemberRow = (m: ThreadMemberRow) => ({ id: m.channel_id, user_id: m.user_id, join_timestamp: new Date(m.join_timestamp).toISOString(), flags: m.flags });
 
 /** Threads: creation, archiving and locking, membership, listings (issue 4). */
@@ -47,6 +51,7 @@ export class ThreadService {
     private readonly bus: EventBus,
     private readonly audit: AuditLogService,
     private readonly ids: SnowflakeGenerator,
+    private readonly files?: FileCleanup,
   ) {}
 
   /** `POST /channels/{c}/messages/{m}/threads`: the thread takes the message's id. */
@@ -121,6 +126,45 @@ export class ThreadService {
     return this.publishUpdate(row, guildId);
   }
 
+  /**
+   * `DELETE /channels/{thread}` (MANAGE_THREADS): the thread, its messages and their files, then
+   * THREAD_DELETE to those who could see it. Undefined when `channelId` is no thread.
+   */
+  async delete(ctx: AuthContext, channelId: string): Promise<APIThreadChannel | undefined> {
+    if (!(await this.threads.find(channelId))) return undefined;
+    const { channel, guildId, permissions } = await this.access.channel(ctx, channelId);
+    if (!has(permissions, P.ManageThreads)) throw new HttpError('MISSING_PERMISSIONS');
+    const keys = channel.type === ChannelType.PrivateThread ? await this.privateAudience(guildId, channel) : [guildKey(guildId)];
+    const files = (await this.files?.ofChannel(channelId)) ?? [];
+    await this.guilds.deleteChannel(channelId);
+    await this.files?.remove(files);
+    await this.audit.record(ctx, guildId, AuditLogEvent.ThreadDelete, channelId, [{ key: 'name', old_value: channel.name }]);
+    const d = { id: channelId, guild_id: guildId, parent_id: channel.parent_id, type: channel.type };
+    // Published even to no one: caches of this node (and others') learn of the deletion from it.
+    await this.bus.publish({ kind: 'dispatch', t: 'THREAD_DELETE', d, keys });
+    return mapThread(channel);
+  }
+
+  /** The sessions a private thread's events may reach: read before it is deleted, as its members go with it. */
+  private async privateAudience(guildId: string, thread: ChannelRow): Promise<RoutingKey[]> {
+    const [guild, roles, parent, members, joined] = await Promise.all([
+      this.guilds.findGuild(guildId),
+      this.guilds.rolesOf(guildId),
+      thread.parent_id ? this.guilds.findChannel(thread.parent_id) : undefined,
+      this.guilds.membersOf(guildId, MAX_AUDIENCE),
+      this.threads.members(thread.id, undefined, MAX_AUDIENCE),
+    ]);
+    if (!guild || !parent) return [];
+    return privateThreadAudience(guild, members, roles, parent, new Set(joined.map((m) => m.user_id))).map(userKey);
+  }
+
+  /** Archives the threads inactive for their `auto_archive_duration` as of `now` (THREAD_UPDATE each); the sweeper calls it. */
+  async archiveInactive(now: Date): Promise<number> {
+    const rows = await this.threads.archiveInactive(now, DISCORD_EPOCH);
+    for (const row of rows) await this.publishUpdate(row, row.guild_id!);
+    return rows.length;
+  }
+
   private async publishUpdate(row: ChannelRow, guildId: string): Promise<APIThreadChannel> {
     const payload = mapThread(row);
     await this.bus.publish({ kind: 'dispatch', t: 'THREAD_UPDATE', d: payload, keys: [guildKey(guildId)] });
@@ -128,7 +172,7 @@ export class ThreadService {
   }
 
   /** Before a message goes to a thread: a locked archived thread refuses (but to MANAGE_THREADS); an archived one reopens. */
-  async beforeMessage(access: AnyChannelAccess): Promise<void> {
+  async beforeMessage(access: { channel: Pick<ChannelRow, 'id' | 'type' | 'thread_metadata'>; guildId: string | null; permissions: bigint }): Promise<void> {
     const { channel, guildId } = access;
     if (!guildId || !isThread(channel.type)) return;
     const meta = channel.thread_metadata;
@@ -138,6 +182,12 @@ export class ThreadService {
       if (row) await this.publishUpdate(row, guildId);
     }
     await this.threads.countMessage(channel.id);
+  }
+
+  /** Before a webhook's message goes to a thread: as for a member without MANAGE_THREADS. */
+  async beforeWebhookMessage(threadId: string, guildId: string, permissions: bigint): Promise<void> {
+    const channel = await this.threads.find(threadId);
+    if (channel) await this.beforeMessage({ channel, guildId, permissions });
   }
 
   /** `GET /guilds/{g}/threads/active`: the unarchived threads the caller can see, and their own memberships. */

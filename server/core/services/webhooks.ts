@@ -7,6 +7,8 @@ import type { AuthContext } from '../context.js';
 import { fieldError, HttpError } from '../errors.js';
 import type { SnowflakeGenerator } from '../ids/snowflake.js';
 import { mapWebhook } from '../mappers/webhooks.js';
+import { isThread } from '../threads.js';
+import type { MessageEdit } from './message-input.js';
 import type { MessageInput, MessageService, WebhookTarget } from './messages.js';
 
 /** Discord's limit of webhooks per channel. */
@@ -122,8 +124,7 @@ export class WebhookService {
   }
 
   /**
-   * Executes the webhook. `threadId` is only checked to be a channel of the webhook's guild
-   * (threads do not exist yet; once they do, it must be a thread of the webhook's channel).
+   * Executes the webhook, in its channel or in `threadId`, a thread of that channel (10003 otherwise).
    * Returns the message for `wait=true`, undefined (204) otherwise.
    */
   async execute(id: string, token: string, input: ExecuteInput, options: { wait: boolean; threadId?: string | undefined }): Promise<APIMessage | undefined> {
@@ -135,12 +136,22 @@ export class WebhookService {
     return options.wait ? message : undefined;
   }
 
+  /** The channel the files of an execution go to (`thread_id` or the webhook's), checked before any byte is taken. */
+  async uploadChannel(id: string, token: string, threadId: string | undefined): Promise<string> {
+    return (await this.target(await this.byToken(id, token), threadId)).channelId;
+  }
+
+  /** The channel of one of the webhook's messages, for the files of an edit. */
+  async uploadChannelForMessage(id: string, token: string, messageId: string): Promise<string> {
+    return (await this.messageTarget(await this.byToken(id, token), messageId)).channelId;
+  }
+
   async getMessage(id: string, token: string, messageId: string): Promise<APIMessage> {
     const hook = await this.byToken(id, token);
     return this.messages.getAsWebhook(await this.messageTarget(hook, messageId), messageId);
   }
 
-  async editMessage(id: string, token: string, messageId: string, input: Pick<MessageInput, 'content' | 'embeds' | 'components' | 'flags'>): Promise<APIMessage> {
+  async editMessage(id: string, token: string, messageId: string, input: MessageEdit): Promise<APIMessage> {
     const hook = await this.byToken(id, token);
     return this.messages.editAsWebhook(await this.messageTarget(hook, messageId), messageId, input);
   }
@@ -169,7 +180,8 @@ export class WebhookService {
   private async target(hook: WebhookWithUser, threadId: string | undefined): Promise<WebhookTarget> {
     const channelId = threadId ?? hook.channel_id;
     const channel = await this.webhooks.channelInGuild(channelId, hook.guild_id);
-    if (!channel) throw new HttpError('UNKNOWN_CHANNEL');
+    // `thread_id` must name a thread of the webhook's own channel.
+    if (!channel || (threadId !== undefined && (!isThread(channel.type) || channel.parent_id !== hook.channel_id))) throw new HttpError('UNKNOWN_CHANNEL');
     return { id: hook.id, guildId: hook.guild_id, channelId, channelType: channel.type, name: hook.name, avatar: hook.avatar, applicationId: hook.application_id };
   }
 

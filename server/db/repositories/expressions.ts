@@ -57,6 +57,16 @@ export class ExpressionRepository {
     return (await this.db.query<EmojiRow>(`${EMOJI} WHERE ${where} AND e.id = $2`, [ownerId, id]))[0];
   }
 
+  /** Any custom emoji by id, with the bot user of its application (for application emojis): who may react with it. */
+  async usableEmoji(id: string): Promise<{ id: string; name: string; animated: boolean; guild_id: string | null; app_bot_id: string | null } | undefined> {
+    const rows = await this.db.query<{ id: string; name: string; animated: boolean; guild_id: string | null; app_bot_id: string | null }>(
+      `SELECT e.id::text, e.name, e.animated, e.guild_id::text, a.bot_user_id::text AS app_bot_id
+         FROM emojis e LEFT JOIN applications a ON a.id = e.application_id WHERE e.id = $1`,
+      [id],
+    );
+    return rows[0];
+  }
+
   async countEmojis(owner: EmojiOwner, animated: boolean): Promise<number> {
     const [where, id] = ownerWhere(owner);
     const rows = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM emojis e WHERE ${where} AND e.animated = $2`, [id, animated]);

@@ -40,6 +40,24 @@ export class ThreadRepository {
     return rows[0];
   }
 
+  /**
+   * Archives, in one statement, every open thread whose last activity (its newest message, from
+   * the id's timestamp, or its creation/unarchiving time) is `auto_archive_duration` minutes
+   * before `now` or older. Returns the archived threads.
+   */
+  async archiveInactive(now: Date, snowflakeEpochMs: bigint): Promise<ChannelRow[]> {
+    return this.db.query<ChannelRow>(
+      `UPDATE channels c SET thread_metadata = c.thread_metadata || jsonb_build_object('archived', true, 'archive_timestamp', $1::text)
+        WHERE c.${THREAD} AND NOT ${ARCHIVED}
+          AND greatest(
+                (c.thread_metadata->>'archive_timestamp')::timestamptz,
+                (SELECT to_timestamp(((max(m.id) >> 22) + $3::bigint)::double precision / 1000) FROM messages m WHERE m.channel_id = c.id)
+              ) + make_interval(mins => coalesce((c.thread_metadata->>'auto_archive_duration')::int, 4320)) <= $2::timestamptz
+        RETURNING c.*`,
+      [now.toISOString(), now, snowflakeEpochMs.toString()],
+    );
+  }
+
   async countMessage(id: string): Promise<void> {
     await this.db.query('UPDATE channels SET message_count = message_count + 1 WHERE id = $1', [id]);
   }

@@ -89,7 +89,7 @@ export class WebhookRepository {
   }
 
   /** Whether a channel belongs to a guild, with its type (the `thread_id` target check). */
-  async channelInGuild(channelId: string, guildId: string): Promise<{ type: number } | undefined> {
-    return (await this.db.query<{ type: number }>('SELECT type FROM channels WHERE id = $1 AND guild_id = $2', [channelId, guildId]))[0];
+  async channelInGuild(channelId: string, guildId: string): Promise<{ type: number; parent_id: string | null } | undefined> {
+    return (await this.db.query<{ type: number; parent_id: string | null }>('SELECT type, parent_id::text FROM channels WHERE id = $1 AND guild_id = $2', [channelId, guildId]))[0];
   }
 }

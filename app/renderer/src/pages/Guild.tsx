@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Guild as GuildValue } from '../api/admin';
 import { Message } from '../components/Message/Message';
 import { Link } from '../router';
@@ -22,9 +22,11 @@ export function Guild({ guildId }: { guildId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('members');
 
-  useEffect(() => {
+  // Reloaded after kicks and bans, so the member count stays true.
+  const reload = useCallback(() => {
     client.guild(guildId).then(setGuild, (err: unknown) => setError(err instanceof Error ? err.message : String(err)));
   }, [client, guildId]);
+  useEffect(reload, [reload]);
 
   if (error) return <Message title="This guild could not be loaded" tone="error" action={<Link to="/moderation">Back to the guilds</Link>}>{error}</Message>;
   if (!guild) return <p aria-busy="true">Loading the guild…</p>;
@@ -35,7 +37,11 @@ export function Guild({ guildId }: { guildId: string }) {
       </nav>
       <header className="page-head">
         <h1>{guild.name}</h1>
-        {guild.approximate_member_count !== undefined && <span className="muted">{guild.approximate_member_count} members</span>}
+        {guild.approximate_member_count !== undefined && (
+          <span className="muted" data-testid="member-count">
+            {guild.approximate_member_count} {guild.approximate_member_count === 1 ? 'member' : 'members'}
+          </span>
+        )}
       </header>
       <div className="tabs" role="tablist" aria-label="Guild sections">
         {TABS.map((t) => (
@@ -45,7 +51,7 @@ export function Guild({ guildId }: { guildId: string }) {
         ))}
       </div>
       <section role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'members' && <MembersTab guild={guild} />}
+        {tab === 'members' && <MembersTab guild={guild} onMembershipChanged={reload} />}
         {tab === 'bans' && <BansTab guild={guild} />}
         {tab === 'channels' && <ChannelsTab guild={guild} />}
         {tab === 'audit' && <AuditTab guild={guild} />}

@@ -69,7 +69,7 @@ function LogView({ level, service, paused }: { level: string; service: string; p
             </thead>
             <tbody>
               {[...entries].reverse().map((e) => (
-                <tr key={e.seq} className={`lvl-${e.level}`}>
+                <tr key={e.seq} className={`row-${e.level}`}>
                   <td className="mono">{time(e.time)}</td>
                   <td>
                     <span className={`lvl lvl-${e.level}`}>{e.level}</span>

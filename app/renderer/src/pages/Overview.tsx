@@ -57,7 +57,7 @@ function ServiceCard({ service, onAction }: { service: ServiceStatus; onAction: 
       {service.actions.length > 0 && (
         <div className="row">
           {service.actions.map((action) => (
-            <Button key={action} variant={action === 'stop' ? 'danger' : 'secondary'} busy={busy === action} disabled={busy !== null} onClick={() => void run(action)} aria-label={`${ACTION_LABEL[action]} ${title}`}>
+            <Button key={action} variant={action === 'stop' ? 'danger' : action === 'start' ? 'primary' : 'secondary'} busy={busy === action} disabled={busy !== null} onClick={() => void run(action)} aria-label={`${ACTION_LABEL[action]} ${title}`}>
               {ACTION_LABEL[action]}
             </Button>
           ))}

@@ -63,7 +63,7 @@ export function SettingsForm({ submitLabel = 'Save', afterSave }: { submitLabel?
         </label>
       </fieldset>
       {!value.lan_only && (
-        <Field label="Public URL" name="public_url" type="url" placeholder="https://chat.example.com" value={value.public_url ?? ''} onChange={(e) => setValue({ ...value, public_url: e.target.value })} error={errors.public_url} />
+        <Field label="Public URL" name="public_url" type="url" placeholder="https://chat.example.com" value={value.public_url ?? ''} onChange={(e) => setValue({ ...value, public_url: e.target.value })} error={errors.public_url} hint="Links and the gateway address use it from the next start (HEARTH_PUBLIC_URL, when set, wins)." />
       )}
       <div className="note">
         <strong>Encryption (TLS).</strong> Choose between no TLS, Hearth's own certificate authority, a Let's Encrypt certificate or your own on the <Link to="/tls">TLS page</Link>.
@@ -89,7 +89,7 @@ export function Settings() {
       <header className="page-head">
         <h1>Settings</h1>
       </header>
-      <section className="card">
+      <section className="card narrow">
         <SettingsForm />
       </section>
     </>

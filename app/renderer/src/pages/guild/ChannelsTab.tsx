@@ -6,7 +6,8 @@ import { useSession } from '../../session';
 
 /** Channel types that hold messages: text, voice (text-in-voice), announcement, threads, stage. */
 const WITH_MESSAGES = new Set([0, 2, 5, 10, 11, 12, 13]);
-const PREFIX: Record<number, string> = { 0: '#', 2: '🔊', 5: '📣', 13: '🎙' };
+/** A word rather than an emoji for non-text channels: emoji fonts are not everywhere. */
+const KIND: Record<number, string> = { 2: 'voice', 5: 'news', 13: 'stage', 10: 'thread', 11: 'thread', 12: 'thread' };
 
 function Messages({ channel }: { channel: Channel }) {
   const { client } = useSession();
@@ -85,7 +86,11 @@ export function ChannelsTab({ guild }: { guild: Guild }) {
         {channels.map((c) => (
           <li key={c.id}>
             <button type="button" className="channel" aria-pressed={c.id === selected} onClick={() => setSelected(c.id)}>
-              <span aria-hidden="true">{PREFIX[c.type] ?? '#'}</span> {c.name}
+              <span className="ch-kind" aria-hidden="true">
+                #
+              </span>{' '}
+              {c.name}
+              {KIND[c.type] && <span className="ch-tag">{KIND[c.type]}</span>}
             </button>
           </li>
         ))}

@@ -16,7 +16,7 @@ function name(m: Member): string {
   return m.nick || m.user.global_name || m.user.username;
 }
 
-function MemberRow({ guild, member, onChanged }: { guild: Guild; member: Member; onChanged: () => void }) {
+function MemberRow({ guild, member, onChanged }: { guild: Guild; member: Member; onChanged: (left: boolean) => void }) {
   const { client } = useSession();
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -33,7 +33,7 @@ function MemberRow({ guild, member, onChanged }: { guild: Guild; member: Member;
     setError(null);
     try {
       await fn();
-      onChanged();
+      onChanged(what === 'kick' || what === 'ban');
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -125,7 +125,7 @@ function MemberRow({ guild, member, onChanged }: { guild: Guild; member: Member;
   );
 }
 
-export function MembersTab({ guild }: { guild: Guild }) {
+export function MembersTab({ guild, onMembershipChanged }: { guild: Guild; onMembershipChanged: () => void }) {
   const { client } = useSession();
   const [query, setQuery] = useState('');
   const [members, setMembers] = useState<Member[] | null>(null);
@@ -164,7 +164,15 @@ export function MembersTab({ guild }: { guild: Guild }) {
       {members && members.length > 0 && (
         <ul className="member-list">
           {members.map((m) => (
-            <MemberRow key={`${m.user.id}:${m.roles.join(',')}:${m.communication_disabled_until ?? ''}`} guild={guild} member={m} onChanged={load} />
+            <MemberRow
+              key={`${m.user.id}:${m.roles.join(',')}:${m.communication_disabled_until ?? ''}`}
+              guild={guild}
+              member={m}
+              onChanged={(left) => {
+                load();
+                if (left) onMembershipChanged();
+              }}
+            />
           ))}
         </ul>
       )}

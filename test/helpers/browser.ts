@@ -1,0 +1,59 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Debian's chromium (apt), never a downloaded browser. */
+export const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+export const SCREENSHOT_DIR = join(process.cwd(), 'test-artifacts', 'screenshots');
+
+export interface TestBrowser {
+  browser: Browser;
+  context: BrowserContext;
+  /** A new page at the dashboard's 1280x800 reference size; browser errors fail loudly in the log. */
+  page(): Promise<Page>;
+  /** Full-page PNG in test-artifacts/screenshots/<name>.png (gitignored); returns its path. */
+  screenshot(page: Page, name: string): Promise<string>;
+}
+
+/**
+ * Chromium for one test file (Playwright launches it with a fresh temporary profile), closed by
+ * the test's teardown. Page console errors and uncaught exceptions are collected in `errors`
+ * so a test can assert the dashboard ran cleanly.
+ */
+export async function startBrowser(t: Pick<TestContext, 'after'>, errors: string[] = []): Promise<TestBrowser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  t.after(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  return {
+    browser,
+    context,
+    async page() {
+      const page = await context.newPage();
+      page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+      page.on('console', (msg) => {
+        // A refused request (401 before login, 400 of a wrong password) is logged by the browser itself; those are expected.
+        if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`);
+      });
+      return page;
+    },
+    async screenshot(page, name) {
+      const path = join(SCREENSHOT_DIR, `${name}.png`);
+      await page.screenshot({ path, fullPage: true });
+      return path;
+    },
+  };
+}
