@@ -24,6 +24,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Human progress lines (first database init, listening, …). */
   onProgress?: (line: string) => void;
+  /** The built dashboard served at /admin; app/renderer/dist beside the sources by default. The Electron shell passes its own (the server is bundled there). */
+  dashboardDir?: string;
   /** Thread auto-archiving: time between sweeps (default 60 s) and the clock they read (tests). */
   threadArchiver?: { intervalMs?: number; now?: () => number };
 }
@@ -159,7 +161,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     root.disable('x-powered-by');
     root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments }));
     root.use('/api', gates.api.middleware());
-    const apiApp = createApiApp({ core, logger: logger.child({ service: 'api' }), publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, maxUploadBytes: config.maxUploadBytes, rateLimiter, admin: { services, logs, version } });
+    const apiApp = createApiApp({ core, logger: logger.child({ service: 'api' }), publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, maxUploadBytes: config.maxUploadBytes, rateLimiter, admin: { services, logs, version }, dashboardDir: options.dashboardDir });
     root.use(apiApp);
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
     server.on('request', root);

@@ -49,6 +49,8 @@ export async function bootstrap(electron: ElectronModule, options: BootstrapOpti
   const host = new ServerHost({
     launch: options.launch ?? utilityLauncher(electron.utilityProcess, join(options.distDir, 'node-child.cjs')),
     overrides: options.overrides ?? {},
+    // The bundled server cannot find the dashboard from its own sources' location: app.asar/app/renderer/dist.
+    dashboardDir: join(options.distDir, '..', '..', 'renderer', 'dist'),
   });
   host.on('log', (line) => {
     if (line.source === 'host') log(line.message);

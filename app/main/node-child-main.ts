@@ -66,14 +66,14 @@ export function runChild(): void {
     process.exit(0);
   };
 
-  const start = async (overrides: Record<string, unknown>): Promise<NodeHandle | undefined> => {
+  const start = async (overrides: Record<string, unknown>, dashboardDir: string | undefined): Promise<NodeHandle | undefined> => {
     try {
       const config = loadConfig({ overrides });
       void parent.send({ type: 'config', dataDir: config.dataDir });
       // Inside app.asar the mediasoup worker cannot be executed: point mediasoup at the unpacked copy.
       const worker = process.env.MEDIASOUP_WORKER_BIN ? undefined : unpackedWorkerPath();
       if (worker) process.env.MEDIASOUP_WORKER_BIN = worker;
-      const node = await startNode(config, { onProgress: (line) => void parent.send({ type: 'progress', line }) });
+      const node = await startNode(config, { onProgress: (line) => void parent.send({ type: 'progress', line }), dashboardDir });
       ownSignals();
       const embedded = node.status().database === 'embedded';
       void parent.send({
@@ -98,8 +98,11 @@ export function runChild(): void {
   parent.onMessage((message) => {
     const type = (message as { type?: unknown } | null)?.type;
     if (type === 'start' && !starting && !stopping) {
-      const overrides = (message as { overrides?: unknown }).overrides;
-      starting = start(overrides && typeof overrides === 'object' ? (overrides as Record<string, unknown>) : {});
+      const { overrides, dashboardDir } = message as { overrides?: unknown; dashboardDir?: unknown };
+      starting = start(
+        overrides && typeof overrides === 'object' ? (overrides as Record<string, unknown>) : {},
+        typeof dashboardDir === 'string' ? dashboardDir : undefined,
+      );
     } else if (type === 'stop') {
       void stop();
     }

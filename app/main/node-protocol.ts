@@ -2,8 +2,11 @@
 // Plain JSON objects: they cross child_process IPC or Electron's utility-process port.
 import { z } from 'zod';
 
-/** Parent → child. `start` carries config overrides (the child loads its config from them). */
-export type ParentMessage = { type: 'start'; overrides: Record<string, unknown> } | { type: 'stop' };
+/**
+ * Parent → child. `start` carries config overrides (the child loads its config from them) and,
+ * in the app, where the built dashboard is.
+ */
+export type ParentMessage = { type: 'start'; overrides: Record<string, unknown>; dashboardDir?: string } | { type: 'stop' };
 
 export const childMessageSchema = z.discriminatedUnion('type', [
   /** The child read its config: where its data lives (for "open data folder"). */

@@ -23,6 +23,8 @@ export interface ServerHostOptions {
   launch: LaunchChild;
   /** Config overrides sent to the child (it loads defaults → file → HEARTH_* env → these). */
   overrides?: Record<string, unknown>;
+  /** Where the built dashboard is (the app's app/renderer/dist); the server's default otherwise. */
+  dashboardDir?: string;
   /** How long the child may take to send its handshake. */
   readyTimeoutMs?: number;
   /** How long stop() waits for the child to exit before killing it. */
@@ -209,7 +211,7 @@ export class ServerHost {
       markExited();
       settle(this.status());
     });
-    child.send({ type: 'start', overrides: this.options.overrides ?? {} });
+    child.send({ type: 'start', overrides: this.options.overrides ?? {}, dashboardDir: this.options.dashboardDir });
     return settled;
   }
 

@@ -15,11 +15,11 @@ const READY = [
   { type: 'ready', publicUrl: 'http://hearth.local:8420', localUrl: 'http://127.0.0.1:8420', setupLink: 'http://hearth.local:8420/admin/setup#token=x', postgresPid: null },
 ] as const;
 
-async function started(): Promise<{ double: ElectronDouble; shell: RunningShell; logs: string[]; received: { type: string }[] }> {
+async function started(): Promise<{ double: ElectronDouble; shell: RunningShell; logs: string[]; received: { type: string; [key: string]: unknown }[] }> {
   const double = electronDouble();
   const logs: string[] = [];
   const { launch, received } = scriptedLauncher([...READY]);
-  const shell = await bootstrap(double.electron, { distDir: '/opt/hearth/dist', resourcesDir: '/opt/hearth/resources', launch, log: (m) => logs.push(m) });
+  const shell = await bootstrap(double.electron, { distDir: '/opt/hearth/app/main/dist', resourcesDir: '/opt/hearth/resources', launch, log: (m) => logs.push(m) });
   assert.ok(shell);
   if (shell.host.status().state !== 'running') await new Promise<void>((resolve) => shell.host.on('status', (s) => s.state === 'running' && resolve()));
   return { double, shell, logs, received };
@@ -30,7 +30,7 @@ test('bootstrap: the sandbox is enabled and the single-instance lock taken befor
   assert.deepEqual(double.calls.slice(0, 3), ['enableSandbox', 'requestSingleInstanceLock', 'whenReady']);
   const [win] = double.windows;
   assert.equal(double.windows.length, 1);
-  assert.equal(win!.options.webPreferences.preload, '/opt/hearth/dist/preload.cjs');
+  assert.equal(win!.options.webPreferences.preload, '/opt/hearth/app/main/dist/preload.cjs');
   assert.equal(win!.options.webPreferences.sandbox, true);
   assert.equal(double.trays.length, 1);
   await shell.host.close();
@@ -205,6 +205,7 @@ test('quitting stops the node first (stop message, clean exit), then quits; clos
     }, 5);
   });
   assert.deepEqual(received.map((m) => m.type), ['start', 'stop']);
+  assert.deepEqual(received[0], { type: 'start', overrides: {}, dashboardDir: '/opt/hearth/app/renderer/dist' }, 'the packaged dashboard’s folder goes to the child');
   assert.equal(shell.host.status().state, 'stopped');
   assert.equal(double.trays[0]!.destroyed, true);
   await assert.rejects(shell.host.start(), /closed/);

@@ -3,7 +3,7 @@
 // embedded PostgreSQL.
 import assert from 'node:assert/strict';
 import { fork, spawnSync } from 'node:child_process';
-import { chmod, cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,11 +219,18 @@ test('the esbuild bundle of the child (app/main/dist/node-child.cjs) starts and 
   assert.equal(build.status, 0, build.stderr);
 
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HEARTH_') && k !== 'NODE_OPTIONS'));
-  const host = new ServerHost({ launch: forkLauncher(join(project, 'dist', 'node-child.cjs'), { env, cwd: project }), overrides: { dataDir, host: '127.0.0.1', port: 0 } });
+  // The dashboard the app ships, at the path bootstrap() passes.
+  const dashboardDir = join(project, 'renderer-dist');
+  await mkdir(dashboardDir);
+  await writeFile(join(dashboardDir, 'index.html'), '<!doctype html><title>dashboard marker</title>');
+  const host = new ServerHost({ launch: forkLauncher(join(project, 'dist', 'node-child.cjs'), { env, cwd: project }), overrides: { dataDir, host: '127.0.0.1', port: 0 }, dashboardDir });
   t.after(() => host.close());
   const status = await host.start();
   assert.equal(status.state, 'running', JSON.stringify(status));
   assert.equal((await fetch(`${status.localUrl}/api/v10/gateway`)).status, 200);
+  const dashboard = await fetch(`${status.localUrl}/admin/`);
+  assert.equal(dashboard.status, 200);
+  assert.match(await dashboard.text(), /dashboard marker/, 'the node serves the dashboard from the directory the shell gave it');
   assert.equal((await host.stop()).state, 'stopped');
   assert.deepEqual(postgresProcessesIn(dataDir), []);
 });
