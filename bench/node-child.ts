@@ -1,7 +1,7 @@
 // Child-process side of `npm run bench:messages`: runs the node in its own process (own event
 // loop, own core) so that the load generator in the parent does not share its event loop.
 // Protocol over the IPC channel: child → {type:'ready', baseUrl, databaseUrl} | {type:'error', message};
-// parent → {type:'stop'} | {type:'stats'} (answered with {type:'stats', queries}). The child
+// parent → {type:'stop'} | {type:'stats'} (answered with {type:'stats', queries, memory, sessions}). The child
 // also stops when the parent goes away (IPC disconnect).
 import { startBenchNode, type BenchNode } from './node-host.js';
 
@@ -29,7 +29,12 @@ async function stop(code: number): Promise<void> {
 
 process.on('message', (message: { type?: string }) => {
   if (message?.type === 'stop') void stop(0);
-  else if (message?.type === 'stats') send({ type: 'stats', queries: started?.queryCount() ?? 0 });
+  else if (message?.type === 'stats') {
+    // With --expose-gc (bench/gateway.ts) the heap is collected first, so figures are live memory.
+    (globalThis as { gc?: () => void }).gc?.();
+    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+    send({ type: 'stats', queries: started?.queryCount() ?? 0, memory: { rss, heapUsed, external, arrayBuffers }, sessions: started?.node.status().gatewaySessions ?? 0 });
+  }
 });
 process.on('disconnect', () => void stop(0));
 

@@ -1,7 +1,4 @@
 import express from 'express';
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { apiRoutes, createApiApp } from './api/app.js';
@@ -14,11 +11,17 @@ import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
 import { LocalBus } from './events/local-bus.js';
-import { GatewayServer } from './gateway/server.js';
+import { RabbitMqSettings } from './events/rabbitmq-settings.js';
+import { lanNames } from './core/tls/names.js';
+import { publicUrlFor, TlsService } from './core/tls/tls-service.js';
+import { TlsStore } from './core/tls/tls-store.js';
+import { Listeners } from './listeners.js';
+import { GatewayServer, type GatewayControl } from './gateway/server.js';
 import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
 import { LogBuffer } from './log-buffer.js';
 import { nodeLogger, nodeServices } from './node-services.js';
 import { ServiceGate } from './services-registry.js';
+import { packageVersion } from './package-version.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -48,19 +51,12 @@ export interface NodeHandle {
   readonly core: Core;
   /** The Discord REST routes this node serves (`METHOD /path`, Express syntax). */
   readonly routes: readonly { method: string; path: string; auth: boolean }[];
+  /** Gateway operations: op 7 to every session, cutting a user's connections (tests). */
+  readonly gateway: GatewayControl;
   status(): NodeStatus;
   stop(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
 
 /** Starts a Hearth node: database, migrations, bus, core, then REST + gateway + CDN on one port. */
 export async function startNode(config: HearthConfig, options: StartOptions = {}): Promise<NodeHandle> {
@@ -109,14 +105,15 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // Phase 2: bus and core.
     const bus = new LocalBus((err) => logger.error({ err }, 'event listener failed'));
     cleanups.push(() => bus.close());
-    // The public URL is known once the server listens; attachment URLs read it then.
-    const urls = { public: '' };
+    // The public URL is known once the server listens and follows the TLS mode; readers call this.
+    let publicUrlNow = (): string => '';
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
     const core = await createCore({
       db,
       bus,
       storage,
-      publicUrl: () => urls.public,
+      publicUrl: () => publicUrlNow(),
+      gateway: config.gateway,
       onFileCleanupError: (err, key) => logger.warn({ err, key }, 'could not remove the file of a deleted item'),
     });
     cleanups.push(() => core.close());
@@ -129,57 +126,87 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     archiver.start();
     cleanups.push(() => archiver.stop());
 
-    // Phase 3: HTTP surfaces on one port.
-    const server = createServer();
-    server.keepAliveTimeout = 65_000;
-    const port = await listen(server, config.port, config.host);
-    cleanups.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    // Phase 3: HTTP surfaces on the HTTP port, and on the HTTPS port while TLS is on.
+    const root = express();
+    root.disable('x-powered-by');
+    const gatewayUrlNow = () => `${publicUrlNow().replace(/^http/, 'ws')}/gateway`;
+    const gateway = new GatewayServer({
+      core,
+      logger: logger.child({ service: 'gateway' }),
+      heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
+      limits: config.gateway,
+      get gatewayUrl() {
+        return gatewayUrlNow();
+      },
+    });
+    const listeners = new Listeners({ host: config.host, httpPort: config.port, httpsPort: config.httpsPort, handler: root, attachUpgrades: (s) => gateway.attach(s) });
+    cleanups.push(() => listeners.close());
+    cleanups.push(() => gateway.close());
+    const savedUrl = (await core.adminSettings.get()).public_url;
+    const publicHost = (config.publicUrl ?? savedUrl) ? new URL((config.publicUrl ?? savedUrl)!).hostname : undefined;
+    const tls = await TlsService.open({
+      store: new TlsStore(join(config.dataDir, 'tls')),
+      apply: (material) => listeners.applyTls(material),
+      lanNames: () => lanNames(publicHost),
+      onError: (err, what) => logger.error({ err }, `${what} failed`),
+    });
+    cleanups.push(() => tls.close());
+    const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'));
+    cleanups.push(() => rabbitmq.close());
+    await listeners.start(null);
+    // A kept TLS mode whose port is taken must not keep the node (and its dashboard) down.
+    await listeners.applyTls(tls.material).catch((err: unknown) => logger.error({ err }, 'HTTPS listener not started'));
+    const port = listeners.httpPort;
     const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const localUrl = `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${port}`;
     // The dashboard's saved public URL applies from the next start; the config (HEARTH_PUBLIC_URL) wins.
-    const savedUrl = (await core.adminSettings.get()).public_url;
-    const publicUrl = config.publicUrl ?? savedUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
-    const gatewayUrl = `${publicUrl.replace(/^http/, 'ws')}/gateway`;
-    urls.public = publicUrl;
+    const httpPublicUrl = config.publicUrl ?? savedUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
+    publicUrlNow = () => publicUrlFor(tls.mode, httpPublicUrl, listeners.httpsPort, tls.acmeDomain);
 
     const rateLimiter = new RateLimiter(config.rateLimits);
     cleanups.push(() => rateLimiter.close());
-    const gateway = new GatewayServer({ core, logger: logger.child({ service: 'gateway' }), heartbeatIntervalMs: config.gateway.heartbeatIntervalMs, gatewayUrl });
     const voice = locateVoiceWorker();
     // The dashboard stops and starts these at runtime; the port and /admin stay up.
     const gates = { api: new ServiceGate(), cdn: new ServiceGate() };
     const services = nodeServices({ db, core, gateway, gates, voice, embedded: !config.databaseUrl, logger });
-    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const version = packageVersion(import.meta.url);
 
-    const root = express();
-    root.disable('x-powered-by');
     root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments }));
     root.use('/api', gates.api.middleware());
-    const apiApp = createApiApp({ core, logger: logger.child({ service: 'api' }), publicUrl, gatewayUrl, maxJsonBodyBytes: config.maxJsonBodyBytes, maxUploadBytes: config.maxUploadBytes, rateLimiter, admin: { services, logs, version }, dashboardDir: options.dashboardDir });
+    const endpoints = () => ({ publicUrl: publicUrlNow(), httpPort: port, httpsPort: listeners.httpsPort });
+    const apiApp = createApiApp({
+      core,
+      logger: logger.child({ service: 'api' }),
+      get publicUrl() {
+        return publicUrlNow();
+      },
+      get gatewayUrl() {
+        return gatewayUrlNow();
+      },
+      maxJsonBodyBytes: config.maxJsonBodyBytes,
+      maxUploadBytes: config.maxUploadBytes,
+      rateLimiter,
+      admin: { services, logs, version },
+      nodeAdmin: { tls, endpoints, rabbitmq },
+      dashboardDir: options.dashboardDir,
+    });
     root.use(apiApp);
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));
-    server.on('request', root);
-
-    gateway.attach(server);
-    cleanups.push(() => gateway.close());
 
     const setupToken = await core.adminSetup.issueToken();
-    const setupLink = setupToken ? `${publicUrl}/admin/setup#token=${setupToken}` : undefined;
+    const setupLink = setupToken ? `${publicUrlNow()}/admin/setup#token=${setupToken}` : undefined;
 
     let stopping: Promise<void> | undefined;
     return {
-      publicUrl,
+      get publicUrl() {
+        return publicUrlNow();
+      },
       localUrl,
       port,
       setupLink,
       core,
       routes: apiRoutes(apiApp),
+      gateway,
       status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice }),
       stop: () => (stopping ??= stopAll()),
     };

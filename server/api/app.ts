@@ -1,11 +1,14 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
+import type { RabbitMqSettings } from '../events/rabbitmq-settings.js';
 import { HttpError } from '../core/errors.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { routeTable, type RouteSummary } from './middleware/route.js';
 import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminRabbitMqRoutes } from './routes/admin-rabbitmq.js';
+import { adminTlsRoutes, tlsPublicRoutes, type TlsRouteDeps } from './routes/admin-tls.js';
 import { adminSession } from './middleware/admin-session.js';
 import { dashboardRoutes } from './routes/admin-dashboard.js';
 import { adminModerationRoutes } from './routes/admin-moderation.js';
@@ -39,6 +42,8 @@ export interface ApiDeps {
   maxUploadBytes?: number;
   /** Owned by the caller, which closes it. */
   rateLimiter: RateLimiter;
+  /** TLS and RabbitMQ administration (the node passes them; owned and closed by the node). */
+  nodeAdmin?: TlsRouteDeps & { rabbitmq: RabbitMqSettings };
   /** Service control and logs for the dashboard; without them those admin routes are absent. */
   admin?: AdminNodeDeps;
   /** The built dashboard (app/renderer/dist by default). */
@@ -82,10 +87,15 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Read at request time: the public URL follows the TLS mode.
   const routeDeps: RouteDeps = {
     core: deps.core,
-    publicUrl: deps.publicUrl,
-    gatewayUrl: deps.gatewayUrl,
+    get publicUrl() {
+      return deps.publicUrl;
+    },
+    get gatewayUrl() {
+      return deps.gatewayUrl;
+    },
     maxUploadBytes: deps.maxUploadBytes ?? 25 * 1024 * 1024,
     maxJsonBodyBytes: deps.maxJsonBodyBytes,
   };
@@ -101,11 +111,16 @@ export function createApiApp(deps: ApiDeps): express.Express {
   adminRoutes(admin, routeDeps);
   if (deps.admin) adminNodeRoutes(admin, routeDeps, deps.admin);
   adminModerationRoutes(admin, routeDeps);
+  if (deps.nodeAdmin) {
+    adminTlsRoutes(admin, routeDeps, deps.nodeAdmin);
+    adminRabbitMqRoutes(admin, routeDeps, deps.nodeAdmin.rabbitmq);
+  }
   admin.use('/api', (_req, _res, next) => next(new HttpError('NOT_FOUND')));
   dashboardRoutes(admin, deps.dashboardDir);
 
   const json = express.json({ limit: deps.maxJsonBodyBytes, strict: false });
   app.use(decodeAt);
+  if (deps.nodeAdmin) app.use(tlsPublicRoutes(deps.nodeAdmin.tls));
   app.use('/api', stripVersion, rateLimit(deps.core.auth, deps.rateLimiter), json, api);
   app.use('/admin', json, admin);
   app.use(errorHandler(deps.logger));

@@ -9,6 +9,8 @@ export const configSchema = z
     host: z.string().min(1),
     /** HTTP port for REST, gateway, CDN and admin. 0 picks a free port. */
     port: z.number().int().min(0).max(65535),
+    /** HTTPS port, used while a TLS mode (internal CA, ACME, uploaded) is on. 0 picks a free port. */
+    httpsPort: z.number().int().min(0).max(65535),
     /** The URL clients are told to use (gateway URL, CDN URLs). Derived from host and port when absent. */
     publicUrl: z
       .url({ protocol: /^https?$/ })
@@ -30,6 +32,23 @@ export const configSchema = z
     maxUploadBytes: z.number().int().min(1).max(1024 * 1024 * 1024),
     gateway: z.object({
       heartbeatIntervalMs: z.number().int().min(1000).max(600_000),
+      /** How long a session outlives its socket and can be resumed (op 6). */
+      resumeWindowMs: z.number().int().min(1000).max(3_600_000),
+      /** Dispatches kept per session for a resume; older ones make the session unresumable. */
+      replayMaxEvents: z.number().int().min(1).max(100_000),
+      /** When true an application gets privileged intents only through its `flags` (as Discord's portal grants them). */
+      requirePrivilegedIntentFlags: z.boolean(),
+      /** A bot with more guilds than this on one shard is closed with 4011 (sharding required). */
+      maxGuildsPerShard: z.number().int().min(1),
+      /** `/gateway/bot` recommends one shard per this many guilds. */
+      guildsPerRecommendedShard: z.number().int().min(1),
+      /** `session_start_limit.max_concurrency`: identify buckets of a bot (`shard_id % max_concurrency`). */
+      identifyMaxConcurrency: z.number().int().min(1).max(64),
+      /** One IDENTIFY per bucket per this many ms; later ones wait their turn. */
+      identifyIntervalMs: z.number().int().min(0).max(60_000),
+      /** Payloads a connection may send per window; past it the socket closes with 4008. */
+      sendLimit: z.number().int().min(1),
+      sendLimitWindowMs: z.number().int().min(1000),
     }),
     /** Discord's REST rate limits (per node). */
     rateLimits: z.object({

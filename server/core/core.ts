@@ -36,6 +36,10 @@ import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
 import { createAdminServices, type AdminServices } from './services/admin-moderation.js';
+import { PresenceService } from './services/presences.js';
+import { IntentPolicy } from './message-content.js';
+import { GatewayInfoService } from './services/gateway-info.js';
+import type { HearthConfig } from '../config/schema.js';
 
 /** The service graph every surface (REST, gateway, CDN) is given. Built once per node. */
 export interface Core extends ModerationServices, SocialServices, InteractionServices, ExtraServices, ExpressionServices, ScheduledEventServices, AdminServices {
@@ -55,6 +59,12 @@ export interface Core extends ModerationServices, SocialServices, InteractionSer
   access: AccessService;
   webhooks: WebhookService;
   auditLog: AuditLogService;
+  /** Who is online (in memory per node) and PRESENCE_UPDATE. */
+  presences: PresenceService;
+  /** Privileged intents of applications; MESSAGE_CONTENT stripping for REST readers. */
+  intentPolicy: IntentPolicy;
+  /** `GET /gateway/bot`: recommended shards, session start limit. */
+  gatewayInfo: GatewayInfoService;
   close(): void;
 }
 
@@ -68,6 +78,8 @@ export interface CoreDeps {
   publicUrl?: () => string;
   /** Told about each file of a deleted message, channel or guild that could not be removed from storage. */
   onFileCleanupError?: FileCleanupErrorHandler;
+  /** Gateway settings the core needs (privileged intents, `/gateway/bot`); defaults when absent. */
+  gateway?: Pick<HearthConfig['gateway'], 'requirePrivilegedIntentFlags' | 'guildsPerRecommendedShard' | 'identifyMaxConcurrency'>;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
@@ -106,6 +118,9 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     access,
     webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
+    presences: new PresenceService(bus),
+    intentPolicy: new IntentPolicy(deps.gateway?.requirePrivilegedIntentFlags ?? false, async (id) => (await applications.ofBot(id))?.flags, async (id) => (await guildRepo.findChannel(id))?.guild_id),
+    gatewayInfo: new GatewayInfoService(guildRepo, { guildsPerRecommendedShard: deps.gateway?.guildsPerRecommendedShard ?? 1000, identifyMaxConcurrency: deps.gateway?.identifyMaxConcurrency ?? 1 }),
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     ...createAdminServices({ db, auth, settings: settingsRepo, guildRepo }),
     ...expressions,

@@ -66,6 +66,9 @@ export const ErrorCodes = {
   ADMIN_CSRF_FAILED: { code: 0, status: 403, message: 'CSRF check failed' },
   SERVICE_ACTION_INVALID: { code: 0, status: 400, message: 'This action does not apply to this service' },
   THREAD_ALREADY_CREATED: { code: 160004, status: 400, message: 'A thread has already been created for this message' },
+  ACME_FAILED: { code: 0, status: 502, message: 'ACME order failed' },
+  ACME_NO_PENDING_ORDER: { code: 0, status: 409, message: 'No ACME order is waiting for its DNS record' },
+  TLS_APPLY_FAILED: { code: 0, status: 409, message: 'HTTPS cannot start' },
 } as const;
 
 export type ErrorKey = keyof typeof ErrorCodes;

@@ -44,6 +44,23 @@ const EVENT_INTENT: Record<string, number> = {
   STAGE_INSTANCE_DELETE: GatewayIntentBits.Guilds,
   GUILD_EMOJIS_UPDATE: GatewayIntentBits.GuildExpressions,
   GUILD_STICKERS_UPDATE: GatewayIntentBits.GuildExpressions,
+  GUILD_SOUNDBOARD_SOUND_CREATE: GatewayIntentBits.GuildExpressions,
+  GUILD_SOUNDBOARD_SOUND_UPDATE: GatewayIntentBits.GuildExpressions,
+  GUILD_SOUNDBOARD_SOUND_DELETE: GatewayIntentBits.GuildExpressions,
+  GUILD_SOUNDBOARD_SOUNDS_UPDATE: GatewayIntentBits.GuildExpressions,
+  GUILD_AUDIT_LOG_ENTRY_CREATE: GatewayIntentBits.GuildModeration,
+  GUILD_INTEGRATIONS_UPDATE: GatewayIntentBits.GuildIntegrations,
+  INTEGRATION_CREATE: GatewayIntentBits.GuildIntegrations,
+  INTEGRATION_UPDATE: GatewayIntentBits.GuildIntegrations,
+  INTEGRATION_DELETE: GatewayIntentBits.GuildIntegrations,
+  PRESENCE_UPDATE: GatewayIntentBits.GuildPresences,
+  VOICE_STATE_UPDATE: GatewayIntentBits.GuildVoiceStates,
+  AUTO_MODERATION_RULE_CREATE: GatewayIntentBits.AutoModerationConfiguration,
+  AUTO_MODERATION_RULE_UPDATE: GatewayIntentBits.AutoModerationConfiguration,
+  AUTO_MODERATION_RULE_DELETE: GatewayIntentBits.AutoModerationConfiguration,
+  AUTO_MODERATION_ACTION_EXECUTION: GatewayIntentBits.AutoModerationExecution,
+  MESSAGE_POLL_VOTE_ADD: GatewayIntentBits.GuildMessagePolls,
+  MESSAGE_POLL_VOTE_REMOVE: GatewayIntentBits.GuildMessagePolls,
 };
 
 /**
@@ -61,6 +78,8 @@ const DM_EVENT_INTENT: Record<string, number | null> = {
   MESSAGE_REACTION_REMOVE_ALL: GatewayIntentBits.DirectMessageReactions,
   MESSAGE_REACTION_REMOVE_EMOJI: GatewayIntentBits.DirectMessageReactions,
   TYPING_START: GatewayIntentBits.DirectMessageTyping,
+  MESSAGE_POLL_VOTE_ADD: GatewayIntentBits.DirectMessagePolls,
+  MESSAGE_POLL_VOTE_REMOVE: GatewayIntentBits.DirectMessagePolls,
 };
 
 /** Every intent bit Discord defines; others are invalid (4013). */

@@ -1,4 +1,4 @@
-import { WebSocket, type RawData } from 'ws';
+import { WebSocket, type ClientOptions, type RawData } from 'ws';
 
 export interface GatewayPayload {
   op: number;
@@ -40,9 +40,9 @@ export class GatewayClient {
     ws.on('error', () => undefined);
   }
 
-  /** Opens `ws://…/gateway?<query>` on the node at `base` (http://host:port). */
-  static async connect(base: string, query = 'v=10&encoding=json'): Promise<GatewayClient> {
-    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/gateway?${query}`);
+  /** Opens `ws(s)://…/gateway?<query>` on the node at `base` (http(s)://host:port); `options` e.g. `{ ca }` for wss. */
+  static async connect(base: string, query = 'v=10&encoding=json', options?: ClientOptions): Promise<GatewayClient> {
+    const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/gateway?${query}`, options);
     const client = new GatewayClient(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -21,7 +21,10 @@ export interface TestNode {
  * A real node for one test file: its own embedded PostgreSQL in a fresh temp dir, HTTP on a free
  * port. Teardown is registered on the test context at once.
  */
-export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Partial<HearthConfig> = {}, options: Omit<StartOptions, 'onProgress'> = {}): Promise<TestNode> {
+/** Config overrides of a test; gateway settings may be given one by one. */
+export type TestOverrides = Omit<Partial<HearthConfig>, 'gateway'> & { gateway?: Partial<HearthConfig['gateway']> };
+
+export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: TestOverrides = {}, options: Omit<StartOptions, 'onProgress'> = {}): Promise<TestNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-test-'));
   await chmod(dataDir, 0o711);
   const started: { node?: NodeHandle } = {};
@@ -34,7 +37,17 @@ export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Pa
   const config = loadConfig({
     env: {},
     // Rate limits are off unless a test turns them on (test/compat/discordjs-ratelimit.test.ts does).
-    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'silent', rateLimits: { ...configDefaults({}).rateLimits, enabled: false }, ...overrides },
+    // So is the 5 s IDENTIFY interval per bot (test/integration/gateway-limits.test.ts sets it).
+    overrides: {
+      dataDir,
+      host: '127.0.0.1',
+      port: 0,
+      httpsPort: 0,
+      logLevel: 'silent',
+      rateLimits: { ...configDefaults({}).rateLimits, enabled: false },
+      ...overrides,
+      gateway: { identifyIntervalMs: 0, ...overrides.gateway },
+    },
   });
   const node = await startNode(config, { ...options, onProgress: () => undefined });
   started.node = node;

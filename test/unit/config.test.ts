@@ -19,13 +19,25 @@ test('defaults apply when nothing is set', async (t) => {
     dataDir: dir,
     host: '0.0.0.0',
     port: 8420,
+    httpsPort: 8443,
     publicUrl: undefined,
     databaseUrl: undefined,
     embeddedPostgresPort: 0,
     logLevel: 'info',
     maxJsonBodyBytes: 8 * 1024 * 1024,
     maxUploadBytes: 25 * 1024 * 1024,
-    gateway: { heartbeatIntervalMs: 41_250 },
+    gateway: {
+      heartbeatIntervalMs: 41_250,
+      resumeWindowMs: 120_000,
+      replayMaxEvents: 1_000,
+      requirePrivilegedIntentFlags: false,
+      maxGuildsPerShard: 2_500,
+      guildsPerRecommendedShard: 1_000,
+      identifyMaxConcurrency: 1,
+      identifyIntervalMs: 5_000,
+      sendLimit: 120,
+      sendLimitWindowMs: 60_000,
+    },
     rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
   });
 });
@@ -55,7 +67,8 @@ test('file < env < overrides, each key from the highest layer that sets it', asy
   assert.equal(config.host, '127.0.0.1', 'overrides win over HEARTH_HOST and the file');
   assert.equal(config.logLevel, 'warn', 'the file wins over defaults');
   assert.equal(config.maxJsonBodyBytes, 4096);
-  assert.deepEqual(config.gateway, { heartbeatIntervalMs: 5000 });
+  assert.equal(config.gateway.heartbeatIntervalMs, 5000);
+  assert.equal(config.gateway.resumeWindowMs, 120_000, 'other gateway keys keep their defaults');
   assert.equal(config.embeddedPostgresPort, 0, 'untouched keys keep their default');
 
   const withoutEnvPort = loadConfig({ env: { HEARTH_CONFIG: file, HEARTH_DATA_DIR: dir } });

@@ -8,16 +8,20 @@ import { Login } from './pages/Login';
 import { Logs } from './pages/Logs';
 import { Moderation } from './pages/Moderation';
 import { Overview } from './pages/Overview';
+import { RabbitMq } from './pages/RabbitMq';
 import { Settings } from './pages/Settings';
 import { Setup } from './pages/Setup';
+import { Tls } from './pages/Tls';
 import { match, RouterProvider, useRouter } from './router';
 import { SessionContext } from './session';
 
-/** Pages behind the login, by path. H5 adds its TLS and RabbitMQ pages here and in `NAV` (Layout). */
+/** Pages behind the login, by path (each also has an entry in `NAV`, Layout). */
 function routePage(path: string): ReactNode {
   if (path === '/') return <Overview />;
   if (path === '/logs') return <Logs />;
   if (path === '/settings') return <Settings />;
+  if (path === '/tls') return <Tls />;
+  if (path === '/rabbitmq') return <RabbitMq />;
   if (path === '/moderation') return <Moderation />;
   const guild = match('/moderation/:guildId', path);
   if (guild) return <Guild guildId={guild.guildId!} />;

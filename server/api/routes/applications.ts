@@ -4,7 +4,8 @@ import { permissionBits, snowflake } from '../middleware/validation.js';
 import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
 
-export function applicationRoutes(router: Router, { core, publicUrl }: RouteDeps): void {
+export function applicationRoutes(router: Router, deps: RouteDeps): void {
+  const { core } = deps;
   const apps = core.applications;
 
   route(router, core.auth, {
@@ -51,7 +52,7 @@ export function applicationRoutes(router: Router, { core, publicUrl }: RouteDeps
       apps.authorizeBot(
         ctx,
         { clientId: query.client_id, guildId: body.guild_id, permissions: body.permissions ?? query.permissions ?? 0n, authorize: body.authorize },
-        publicUrl,
+        deps.publicUrl,
       ),
   });
 }

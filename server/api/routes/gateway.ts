@@ -2,17 +2,13 @@ import type { Router } from 'express';
 import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
 
-export function gatewayRoutes(router: Router, { core, gatewayUrl }: RouteDeps): void {
-  route(router, core.auth, { method: 'get', path: '/gateway', auth: false, handler: () => Promise.resolve({ url: gatewayUrl }) });
+export function gatewayRoutes(router: Router, deps: RouteDeps): void {
+  const { core } = deps;
+  route(router, core.auth, { method: 'get', path: '/gateway', auth: false, handler: () => Promise.resolve({ url: deps.gatewayUrl }) });
 
   route(router, core.auth, {
     method: 'get',
     path: '/gateway/bot',
-    handler: () =>
-      Promise.resolve({
-        url: gatewayUrl,
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 },
-      }),
+    handler: ({ ctx }) => core.gatewayInfo.forBot(ctx, deps.gatewayUrl),
   });
 }

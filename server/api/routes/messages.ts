@@ -65,7 +65,7 @@ export function messageRoutes(router: Router, { core, maxUploadBytes, maxJsonBod
       after: snowflake.optional(),
       around: snowflake.optional(),
     }),
-    handler: ({ ctx, params, query }) => messages.list(ctx, params.channelId!, query),
+    handler: async ({ ctx, params, query }) => core.intentPolicy.forReader(ctx, await messages.list(ctx, params.channelId!, query)),
   });
 
   route(router, core.auth, {
@@ -78,7 +78,7 @@ export function messageRoutes(router: Router, { core, maxUploadBytes, maxJsonBod
   route(router, core.auth, {
     method: 'get',
     path: '/channels/:channelId/messages/:messageId',
-    handler: ({ ctx, params }) => messages.get(ctx, params.channelId!, params.messageId!),
+    handler: async ({ ctx, params }) => (await core.intentPolicy.forReader(ctx, [await messages.get(ctx, params.channelId!, params.messageId!)]))[0],
   });
 
   route(router, core.auth, {

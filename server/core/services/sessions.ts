@@ -42,10 +42,10 @@ export class SessionService {
   }
 
   /** GUILD_CREATE payloads of several guilds as one user may see them, in a fixed number of queries. */
-  async guildCreates(guildIds: readonly string[], userId: string): Promise<Map<string, Record<string, unknown>>> {
+  async guildCreates(guildIds: readonly string[], userId: string, largeThreshold = LARGE_THRESHOLD): Promise<Map<string, Record<string, unknown>>> {
     const out = new Map<string, Record<string, unknown>>();
     if (guildIds.length === 0) return out;
-    const rows = await this.snapshots.load(guildIds, userId, LARGE_THRESHOLD);
+    const rows = await this.snapshots.load(guildIds, userId, largeThreshold);
     const [emojis, stickers] = await Promise.all([this.expressions?.emojis.ofGuilds(guildIds), this.expressions?.stickers.ofGuilds(guildIds)]);
     const events = await this.scheduledEvents?.guildCreateExtras(guildIds);
     const byGuild = <T extends { guild_id: string | null }>(list: T[]) => {
@@ -68,7 +68,7 @@ export class SessionService {
       if (!me) continue;
       const guildRoles = roles.get(guild.id) ?? [];
       const count = rows.memberCounts.get(guild.id) ?? 0;
-      const large = count > LARGE_THRESHOLD;
+      const large = count > largeThreshold;
       const visible = viewableChannels(guild, userId, me.roles, guildRoles, channels.get(guild.id) ?? []);
       out.set(guild.id, {
         ...mapGuild(guild, guildRoles),
@@ -94,8 +94,8 @@ export class SessionService {
   }
 
   /** The GUILD_CREATE payload of one guild; undefined if the user is not in it. */
-  async guildCreate(guildId: string, userId: string): Promise<Record<string, unknown> | undefined> {
-    return (await this.guildCreates([guildId], userId)).get(guildId);
+  async guildCreate(guildId: string, userId: string, largeThreshold?: number): Promise<Record<string, unknown> | undefined> {
+    return (await this.guildCreates([guildId], userId, largeThreshold)).get(guildId);
   }
 
   /** Members for op 8: by name prefix or ids, of a guild the asking user is in. */

@@ -4,13 +4,22 @@ import type { BusEvent } from '../../events/bus.js';
 /** `d` of an event serialised once, however many sessions send it. */
 const payloadJson = new WeakMap<BusEvent, string>();
 
-export function dispatchFrame(t: string, seq: number, event: BusEvent & { d: unknown }): string {
+/** The JSON text of an event's `d`, built on first use and shared by every session. */
+export function eventJson(event: BusEvent & { d: unknown }): string {
   let d = payloadJson.get(event);
   if (d === undefined) {
     d = JSON.stringify(event.d);
     payloadJson.set(event, d);
   }
-  return `{"op":0,"t":"${t}","s":${seq},"d":${d}}`;
+  return d;
+}
+
+export function dispatchText(t: string, seq: number, dJson: string): string {
+  return `{"op":0,"t":"${t}","s":${seq},"d":${dJson}}`;
+}
+
+export function dispatchFrame(t: string, seq: number, event: BusEvent & { d: unknown }): string {
+  return dispatchText(t, seq, eventJson(event));
 }
 
 export function frame(op: number, d: unknown, t: string | null = null, s: number | null = null): string {

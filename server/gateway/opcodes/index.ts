@@ -1,11 +1,13 @@
 import { GatewayOpcodes } from 'discord-api-types/v10';
 import type { GatewaySession } from '../session.js';
-import { heartbeat, identify, resume } from './identify.js';
+import { heartbeat, identify } from './identify.js';
 import { requestGuildMembers } from './members.js';
+import { presenceUpdate } from './presence.js';
+import { resume } from './resume.js';
 
 export type OpcodeHandler = (session: GatewaySession, d: unknown) => Promise<void>;
 
-/** Accepted and acknowledged without effect until presences and voice arrive (later work). */
+/** Accepted and acknowledged without effect until voice arrives (later work). */
 const accept: OpcodeHandler = () => Promise.resolve();
 
 /** The dispatch table: one handler per client opcode; anything else closes with 4001. */
@@ -14,6 +16,6 @@ export const opcodeHandlers: Partial<Record<GatewayOpcodes, OpcodeHandler>> = {
   [GatewayOpcodes.Identify]: identify,
   [GatewayOpcodes.Resume]: resume,
   [GatewayOpcodes.RequestGuildMembers]: requestGuildMembers,
-  [GatewayOpcodes.PresenceUpdate]: accept,
+  [GatewayOpcodes.PresenceUpdate]: presenceUpdate,
   [GatewayOpcodes.VoiceStateUpdate]: accept,
 };

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { test } from 'node:test';
+import { describeCertificate } from '../../../server/core/tls/certificate.js';
 import { InternalCa } from '../../../server/core/tls/internal-ca.js';
 
 async function tempDir(t: { after(fn: () => unknown): void }): Promise<string> {
@@ -42,6 +43,7 @@ test('a leaf verifies against the root, carries the DNS and IP SANs and matches 
   assert.deepEqual(sans.slice(0, 2), ['DNS:hearth.lan', 'DNS:localhost']);
   for (const ip of ['127.0.0.1', '192.168.1.20']) assert.ok(sans.includes(`IP Address:${ip}`), `${ip} in ${leaf.subjectAltName}`);
   assert.equal(leaf.checkIP('::1'), '::1');
+  assert.deepEqual(describeCertificate(issued.certPem).names, ['hearth.lan', 'localhost', '127.0.0.1', '192.168.1.20', '::1', 'fe80::1']);
   assert.equal(leaf.checkIP('fe80::1'), 'fe80::1');
   assert.equal(leaf.checkHost('other.lan'), undefined);
   assert.equal(leaf.keyUsage?.includes('1.3.6.1.5.5.7.3.1'), true, 'serverAuth');

@@ -7,12 +7,14 @@ export interface NavItem {
   label: string;
 }
 
-/** The left navigation. H5 adds `{ to: '/tls', label: 'TLS' }` and `{ to: '/rabbitmq', label: 'RabbitMQ' }`. */
+/** The left navigation. */
 export const NAV: NavItem[] = [
   { to: '/', label: 'Overview' },
   { to: '/logs', label: 'Logs' },
   { to: '/moderation', label: 'Moderation' },
   { to: '/settings', label: 'Settings' },
+  { to: '/tls', label: 'TLS' },
+  { to: '/rabbitmq', label: 'RabbitMQ' },
 ];
 
 function isActive(item: string, path: string): boolean {
