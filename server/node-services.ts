@@ -4,7 +4,7 @@ import type { Database } from './db/database.js';
 import type { GatewayServer } from './gateway/server.js';
 import type { LogBuffer } from './log-buffer.js';
 import { ServiceRegistry, type ServiceGate } from './services-registry.js';
-import type { VoiceWorkerStatus } from './voice/worker-locator.js';
+import type { VoiceStatus } from './voice/start.js';
 
 const RANK: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
@@ -21,7 +21,7 @@ export function nodeLogger(level: string, ring: LogBuffer): Logger {
 }
 
 /** The registry of the node's parts, as the dashboard sees them. */
-export function nodeServices(deps: { db: Database; core: Core; gateway: GatewayServer; gates: { api: ServiceGate; cdn: ServiceGate }; voice: VoiceWorkerStatus; embedded: boolean; logger: Logger }): ServiceRegistry {
+export function nodeServices(deps: { db: Database; core: Core; gateway: GatewayServer; gates: { api: ServiceGate; cdn: ServiceGate }; voice: () => VoiceStatus; embedded: boolean; logger: Logger }): ServiceRegistry {
   const { db, core, gateway, gates, voice } = deps;
   return new ServiceRegistry(
     [
@@ -58,9 +58,13 @@ export function nodeServices(deps: { db: Database; core: Core; gateway: GatewayS
       },
       {
         name: 'voice',
+        // Started with the node (its own ports and workers); no runtime switch yet.
         supports: [],
-        // Voice channels are not served by this build yet: report it plainly instead of a fake switch.
-        disabledReason: voice.available ? `Voice service not in this build yet (mediasoup worker ready: ${voice.reason})` : `Voice disabled: ${voice.reason}`,
+        disabledReason: voice().available ? undefined : `Voice disabled: ${voice().reason}`,
+        detail: () => {
+          const v = voice();
+          return v.available ? `Voice gateway wss://${v.endpoint} · UDP ${v.udpPort} · ${v.workers} worker${v.workers === 1 ? '' : 's'} · ${v.connections} connection${v.connections === 1 ? '' : 's'}` : undefined;
+        },
       },
     ],
     () => gateway.sessionCount,

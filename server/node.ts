@@ -17,7 +17,10 @@ import { publicUrlFor, TlsService } from './core/tls/tls-service.js';
 import { TlsStore } from './core/tls/tls-store.js';
 import { Listeners } from './listeners.js';
 import { GatewayServer, type GatewayControl } from './gateway/server.js';
-import { locateVoiceWorker, type VoiceWorkerStatus } from './voice/worker-locator.js';
+import { locateVoiceWorker } from './voice/worker-locator.js';
+import { startVoice, type VoiceStatus } from './voice/start.js';
+import type { TlsSource } from './voice/tls.js';
+import type { VoiceAvailability } from './core/services/voice-states.js';
 import { LogBuffer } from './log-buffer.js';
 import { nodeLogger, nodeServices } from './node-services.js';
 import { ServiceGate } from './services-registry.js';
@@ -29,6 +32,8 @@ export interface StartOptions {
   onProgress?: (line: string) => void;
   /** The built dashboard served at /admin; app/renderer/dist beside the sources by default. The Electron shell passes its own (the server is bundled there). */
   dashboardDir?: string;
+  /** The voice gateway's certificate; by default a leaf of the internal CA in `<dataDir>/tls/ca`. */
+  voiceTls?: TlsSource;
   /** Thread auto-archiving: time between sweeps (default 60 s) and the clock they read (tests). */
   threadArchiver?: { intervalMs?: number; now?: () => number };
 }
@@ -36,7 +41,7 @@ export interface StartOptions {
 export interface NodeStatus {
   database: 'embedded' | 'external';
   gatewaySessions: number;
-  voice: VoiceWorkerStatus;
+  voice: VoiceStatus;
 }
 
 /** A running node. `stop()` closes every part in reverse order and is idempotent. */
@@ -108,12 +113,14 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // The public URL is known once the server listens and follows the TLS mode; readers call this.
     let publicUrlNow = (): string => '';
     const storage = new DiskStorage(join(config.dataDir, 'cdn'));
+    const voiceInfo: { status: () => VoiceAvailability } = { status: () => ({ available: false, reason: 'voice is starting' }) };
     const core = await createCore({
       db,
       bus,
       storage,
       publicUrl: () => publicUrlNow(),
       gateway: config.gateway,
+      voice: () => voiceInfo.status(),
       onFileCleanupError: (err, key) => logger.warn({ err, key }, 'could not remove the file of a deleted item'),
     });
     cleanups.push(() => core.close());
@@ -165,10 +172,13 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
 
     const rateLimiter = new RateLimiter(config.rateLimits);
     cleanups.push(() => rateLimiter.close());
-    const voice = locateVoiceWorker();
+    // Voice on its own ports; without a worker (or with it turned off) the node runs without voice.
+    const voice = await startVoice({ config, core, logger: logger.child({ service: 'voice' }), located: locateVoiceWorker(), tls: options.voiceTls });
+    cleanups.push(() => voice.stop());
+    voiceInfo.status = () => ({ ...voice.status(), connected: (guildId: string, userId: string) => voice.server?.connected(guildId, userId) ?? false });
     // The dashboard stops and starts these at runtime; the port and /admin stay up.
     const gates = { api: new ServiceGate(), cdn: new ServiceGate() };
-    const services = nodeServices({ db, core, gateway, gates, voice, embedded: !config.databaseUrl, logger });
+    const services = nodeServices({ db, core, gateway, gates, voice: () => voice.status(), embedded: !config.databaseUrl, logger });
     const version = packageVersion(import.meta.url);
 
     root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments }));
@@ -207,7 +217,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       core,
       routes: apiRoutes(apiApp),
       gateway,
-      status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice }),
+      status: () => ({ database: config.databaseUrl ? 'external' : 'embedded', gatewaySessions: gateway.sessionCount, voice: voice.status() }),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (err) {

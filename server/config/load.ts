@@ -31,6 +31,7 @@ export const configDefaults = (env: NodeJS.ProcessEnv = process.env): HearthConf
     sendLimit: 120,
     sendLimitWindowMs: 60_000,
   },
+  voice: { enabled: true, port: 8444, udpPort: 8444, workers: 0, heartbeatIntervalMs: 13_750, modes: ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] },
   rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
 });
 

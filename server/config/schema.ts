@@ -50,6 +50,21 @@ export const configSchema = z
       sendLimit: z.number().int().min(1),
       sendLimitWindowMs: z.number().int().min(1000),
     }),
+    /** The voice gateway (TLS WebSocket, its own port) and the UDP media port. */
+    voice: z.object({
+      enabled: z.boolean(),
+      /** TCP port of the voice gateway (wss); 0 picks a free one. */
+      port: z.number().int().min(0).max(65535),
+      /** The one UDP port for bot media; 0 picks a free one. */
+      udpPort: z.number().int().min(0).max(65535),
+      /** Host (name or IPv4) clients reach voice at; defaults to publicUrl's host, else the listen address. */
+      publicHost: z.string().min(1).optional(),
+      /** mediasoup workers; 0 = one per core. */
+      workers: z.number().int().min(0).max(64),
+      heartbeatIntervalMs: z.number().int().min(1000).max(600_000),
+      /** Transport encryption modes offered, in order (clients take the first they know). */
+      modes: z.array(z.enum(['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'])).min(1),
+    }),
     /** Discord's REST rate limits (per node). */
     rateLimits: z.object({
       enabled: z.boolean(),

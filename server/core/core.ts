@@ -35,6 +35,7 @@ import { UserService } from './services/users.js';
 import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
+import { VoiceStateService, type VoiceAvailability } from './services/voice-states.js';
 import { createAdminServices, type AdminServices } from './services/admin-moderation.js';
 import { PresenceService } from './services/presences.js';
 import { IntentPolicy } from './message-content.js';
@@ -65,6 +66,8 @@ export interface Core extends ModerationServices, SocialServices, InteractionSer
   intentPolicy: IntentPolicy;
   /** `GET /gateway/bot`: recommended shards, session start limit. */
   gatewayInfo: GatewayInfoService;
+  /** Voice states (op 4, moderator moves) and the voice tokens the voice gateway checks. */
+  voiceStates: VoiceStateService;
   close(): void;
 }
 
@@ -76,6 +79,8 @@ export interface CoreDeps {
   storage?: FileStorage;
   /** The node's public base URL (attachment URLs); read when a URL is built, as it is known only once the node listens. */
   publicUrl?: () => string;
+  /** This node's voice server: its `host:port` for VOICE_SERVER_UPDATE, or why voice is off. */
+  voice?: () => VoiceAvailability;
   /** Told about each file of a deleted message, channel or guild that could not be removed from storage. */
   onFileCleanupError?: FileCleanupErrorHandler;
   /** Gateway settings the core needs (privileged intents, `/gateway/bot`); defaults when absent. */
@@ -103,6 +108,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
   const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids, files);
   const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads, files);
+  const voiceStates = new VoiceStateService(guildRepo, access, bus, deps.voice ?? (() => ({ available: false, reason: 'voice is not configured' })));
   const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {
     bus,
@@ -114,13 +120,14 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     messages,
     threads,
     attachments,
-    sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications, expressions, scheduled.scheduledEvents),
+    sessions: new SessionService(userRepo, guildRepo, new GuildSnapshotRepository(db), applications, expressions, scheduled.scheduledEvents, voiceStates),
     access,
     webhooks: new WebhookService(new WebhookRepository(db), messages, access, bus, ids),
     auditLog,
     presences: new PresenceService(bus),
     intentPolicy: new IntentPolicy(deps.gateway?.requirePrivilegedIntentFlags ?? false, async (id) => (await applications.ofBot(id))?.flags, async (id) => (await guildRepo.findChannel(id))?.guild_id),
     gatewayInfo: new GatewayInfoService(guildRepo, { guildsPerRecommendedShard: deps.gateway?.guildsPerRecommendedShard ?? 1000, identifyMaxConcurrency: deps.gateway?.identifyMaxConcurrency ?? 1 }),
+    voiceStates,
     adminSetup: new AdminSetupService(userRepo, settingsRepo, auth),
     ...createAdminServices({ db, auth, settings: settingsRepo, guildRepo }),
     ...expressions,
@@ -130,6 +137,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
     ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog, members: moderation.members }),
     close: () => {
+      voiceStates.close();
       auth.close();
       accessCache.close();
     },

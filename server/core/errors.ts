@@ -61,6 +61,7 @@ export const ErrorCodes = {
   MAX_EMOJIS: { code: 30008, status: 400, message: 'Maximum number of emojis reached' },
   MAX_STICKERS: { code: 30039, status: 400, message: 'Maximum number of stickers reached (5)' },
   INVALID_CHANNEL_TYPE: { code: 50024, status: 400, message: 'Cannot execute action on this channel type' },
+  USER_NOT_CONNECTED: { code: 40032, status: 400, message: 'Target user is not connected to voice.' },
   THREAD_ARCHIVED: { code: 50083, status: 400, message: 'Thread is archived' },
   SERVICE_UNAVAILABLE: { code: 0, status: 503, message: '503: Service Unavailable' },
   ADMIN_CSRF_FAILED: { code: 0, status: 403, message: 'CSRF check failed' },

@@ -181,6 +181,8 @@ export class GatewaySession {
     conn?.close(code, reason);
     this.options.registry.remove(this);
     if (this.ctx) this.core.presences.drop(this.ctx.userId, this.id).catch((err: unknown) => this.options.logger.error({ err }, 'presence update failed'));
+    // Dropping the main session drops its voice, as on Discord.
+    if (this.ctx) this.core.voiceStates.sessionClosed(this.id).catch((err: unknown) => this.options.logger.error({ err }, 'voice state cleanup failed'));
     this.options.onClose(this);
   }
 

@@ -53,7 +53,7 @@ export async function startBrowser(t: Pick<TestContext, 'after'>, errors: string
     async screenshot(page, name) {
       const path = join(SCREENSHOT_DIR, `${name}.png`);
       // From the top, so the sticky sidebar is drawn where a reader sees it first.
-      await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path, fullPage: true });
       return path;
     },

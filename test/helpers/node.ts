@@ -21,8 +21,8 @@ export interface TestNode {
  * A real node for one test file: its own embedded PostgreSQL in a fresh temp dir, HTTP on a free
  * port. Teardown is registered on the test context at once.
  */
-/** Config overrides of a test; gateway settings may be given one by one. */
-export type TestOverrides = Omit<Partial<HearthConfig>, 'gateway'> & { gateway?: Partial<HearthConfig['gateway']> };
+/** Config overrides of a test; gateway and voice settings may be given one by one. */
+export type TestOverrides = Omit<Partial<HearthConfig>, 'gateway' | 'voice'> & { gateway?: Partial<HearthConfig['gateway']>; voice?: Partial<HearthConfig['voice']> };
 
 export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: TestOverrides = {}, options: Omit<StartOptions, 'onProgress'> = {}): Promise<TestNode> {
   const dataDir = await mkdtemp(join(tmpdir(), 'hearth-test-'));
@@ -47,6 +47,8 @@ export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Te
       rateLimits: { ...configDefaults({}).rateLimits, enabled: false },
       ...overrides,
       gateway: { identifyIntervalMs: 0, ...overrides.gateway },
+      // Voice on free ports with one worker: test files run in parallel on a small machine.
+      voice: { ...configDefaults({}).voice, port: 0, udpPort: 0, workers: 1, ...overrides.voice },
     },
   });
   const node = await startNode(config, { ...options, onProgress: () => undefined });

@@ -126,7 +126,10 @@ test('service control: gateway, API and CDN stop and start at runtime; the datab
   assert.deepEqual(overview.body.services.map((s: any) => s.name), ['database', 'api', 'gateway', 'cdn', 'voice']);
   const state = (name: string) => overview.body.services.find((s: any) => s.name === name);
   for (const name of ['database', 'api', 'gateway', 'cdn']) assert.equal(state(name).state, 'running', name);
-  assert.equal(state('voice').state, 'disabled');
+  // Voice runs with the node (the mediasoup worker is installed with the dependencies) and has no runtime switch.
+  assert.equal(state('voice').state, 'running');
+  assert.match(state('voice').detail, /^Voice gateway wss:\/\/127\.0\.0\.1:\d+ · UDP \d+ · 1 worker · 0 connections$/);
+  assert.deepEqual(state('voice').actions, []);
   assert.deepEqual(state('database').actions, ['restart']);
   assert.equal(typeof overview.body.version, 'string');
   assert.deepEqual(overview.body.counts, { sessions: 0, guilds: 0, users: 1 });

@@ -15,7 +15,8 @@ import { expectError, startTestNode } from '../helpers/node.js';
 const DAY = 86_400_000;
 
 test('TLS modes through the admin API', async (t) => {
-  const { node, base, api, dataDir, defer } = await startTestNode(t);
+  // Voice off: the voice gateway would create the internal CA at start for its own wss:// port.
+  const { node, base, api, dataDir, defer } = await startTestNode(t, { voice: { enabled: false } });
   const admin = new AdminApi(base);
   await admin.setup(node.setupLink);
   const adminRequest = (method: string, path: string, body?: unknown) => admin.request(method, path, body === undefined ? {} : { body });

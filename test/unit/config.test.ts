@@ -39,6 +39,7 @@ test('defaults apply when nothing is set', async (t) => {
       sendLimitWindowMs: 60_000,
     },
     rateLimits: { enabled: true, globalPerSecond: 50, defaultLimit: 50, defaultWindowSeconds: 10, messageLimit: 5, messageWindowSeconds: 5 },
+    voice: { enabled: true, port: 8444, udpPort: 8444, workers: 0, heartbeatIntervalMs: 13_750, modes: ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] },
   });
 });
 

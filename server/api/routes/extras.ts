@@ -1,6 +1,5 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { HEARTH_REGION } from '../../core/services/guild-extras.js';
 import { snowflake } from '../middleware/validation.js';
 import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
@@ -38,7 +37,7 @@ export function guildExtraRoutes(router: Router, { core }: RouteDeps): void {
   });
 
   route(router, core.auth, { method: 'get', path: '/guilds/:guildId/regions', handler: ({ ctx, params }) => svc.regions(ctx, params.guildId!) });
-  route(router, core.auth, { method: 'get', path: '/voice/regions', handler: () => Promise.resolve([HEARTH_REGION]) });
+  route(router, core.auth, { method: 'get', path: '/voice/regions', handler: () => Promise.resolve([core.voiceStates.region()]) });
   route(router, core.auth, { method: 'get', path: '/guilds/:guildId/vanity-url', handler: ({ ctx, params }) => svc.vanity(ctx, params.guildId!) });
 
   route(router, core.auth, { method: 'get', path: '/guilds/:guildId/widget', handler: ({ ctx, params }) => svc.widgetSettings(ctx, params.guildId!) });

@@ -51,8 +51,15 @@ export function memberRoutes(router: Router, { core }: RouteDeps): void {
       mute: z.boolean().nullish(),
       deaf: z.boolean().nullish(),
       communication_disabled_until: timestamp.nullish(),
+      channel_id: snowflake.nullish(),
     }),
-    handler: ({ ctx, params, body }) => members.update(ctx, params.guildId!, params.userId!, body),
+    // Voice fields: the member row first (mute/deaf permissions), then the live voice state.
+    handler: async ({ ctx, params, body }) => {
+      const { channel_id: channelId, ...fields } = body;
+      const member = await members.update(ctx, params.guildId!, params.userId!, fields);
+      await core.voiceStates.moderate(ctx, params.guildId!, params.userId!, { channelId, mute: body.mute, deaf: body.deaf });
+      return member;
+    },
   });
 
   route(router, core.auth, {

@@ -10,6 +10,7 @@ import { mapThread, viewableThreads } from '../threads.js';
 import type { ApplicationService } from './applications.js';
 import type { ScheduledEventService } from './scheduled-events.js';
 import type { ExpressionServices } from './expressions.js';
+import type { VoiceStateService } from './voice-states.js';
 
 /** Guilds above this many members send only the session user's own member in GUILD_CREATE. */
 const LARGE_THRESHOLD = 250;
@@ -29,6 +30,7 @@ export class SessionService {
     private readonly applications: ApplicationService,
     private readonly expressions?: ExpressionServices,
     private readonly scheduledEvents?: Pick<ScheduledEventService, 'guildCreateExtras'>,
+    private readonly voiceStates?: Pick<VoiceStateService, 'ofGuild'>,
   ) {}
 
   async ready(ctx: AuthContext): Promise<ReadyState> {
@@ -81,7 +83,7 @@ export class SessionService {
         joined_at: new Date(me.joined_at).toISOString(),
         unavailable: false,
         lazy: true,
-        voice_states: [],
+        voice_states: this.voiceStates?.ofGuild(guild.id) ?? [],
         presences: [],
         threads: viewableThreads(guild, userId, me.roles, guildRoles, channels.get(guild.id) ?? [], threads.get(guild.id) ?? []).map((t) => mapThread(t, rows.lastMessageIds.get(t.id) ?? null)),
         stage_instances: (events?.get(guild.id)?.stage_instances ?? []).filter((s) => visible.some((c) => c.id === s.channel_id)),

@@ -4,11 +4,9 @@ import { heartbeat, identify } from './identify.js';
 import { requestGuildMembers } from './members.js';
 import { presenceUpdate } from './presence.js';
 import { resume } from './resume.js';
+import { voiceStateUpdate } from './voice-state.js';
 
 export type OpcodeHandler = (session: GatewaySession, d: unknown) => Promise<void>;
-
-/** Accepted and acknowledged without effect until voice arrives (later work). */
-const accept: OpcodeHandler = () => Promise.resolve();
 
 /** The dispatch table: one handler per client opcode; anything else closes with 4001. */
 export const opcodeHandlers: Partial<Record<GatewayOpcodes, OpcodeHandler>> = {
@@ -17,5 +15,5 @@ export const opcodeHandlers: Partial<Record<GatewayOpcodes, OpcodeHandler>> = {
   [GatewayOpcodes.Resume]: resume,
   [GatewayOpcodes.RequestGuildMembers]: requestGuildMembers,
   [GatewayOpcodes.PresenceUpdate]: presenceUpdate,
-  [GatewayOpcodes.VoiceStateUpdate]: accept,
+  [GatewayOpcodes.VoiceStateUpdate]: voiceStateUpdate,
 };
