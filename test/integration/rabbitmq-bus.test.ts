@@ -64,7 +64,7 @@ test('two nodes, one database, one broker: events cross nodes, permissions follo
     // The member on node B sees #staff through the role, on the gateway and through B's REST (which caches it).
     const gw = await GatewayClient.connect(b.base);
     b.defer(() => gw.close());
-    await gw.identify(member.token, (1 << 0) | (1 << 9) | (1 << 15));
+    await gw.identify(member.token, (1 << 0) | (1 << 1) | (1 << 9) | (1 << 15));
     const post = (channel: string, content: string) => a.api.request('POST', `/channels/${channel}/messages`, { token: owner.token, body: { content } });
     const probe = async (secret: string, marker: string) => {
       const from = gw.received.length;
@@ -151,7 +151,7 @@ test('node B loses the broker: its sessions are told to identify again, its even
     const fromA = onA.received.length;
     const sentOnB = b.api.request('POST', `/channels/${guild.textChannelId}/messages`, { token: owner.token, body: { content: 'buffered on B' } });
     await sleep(300);
-    const reidentified = waitFor(client, Events.ClientReady, () => true, 20_000);
+    const reidentified = waitFor(client, Events.ShardReady, () => true, 20_000);
     proxy.restore();
     assert.equal((await sentOnB).status, 200);
     await onA.next((p) => p.t === 'MESSAGE_CREATE' && p.d.content === 'buffered on B', 15_000, fromA);
