@@ -2,11 +2,15 @@
 // and one broker (the machine's RabbitMQ), each test with its own database and exchange.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { Client, Events, GatewayIntentBits, type Message } from 'discord.js';
 import { RabbitBus } from '../../server/events/rabbitmq-bus.js';
 import { UnreachableServiceError } from '../../server/index.js';
+import { CliProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/discordjs.js';
 import { GatewayClient } from '../helpers/gateway.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
@@ -181,6 +185,26 @@ test('a broker that cannot be reached at start fails the node with exit code 3',
     assert.match(err.message, /HEARTH_RABBITMQ_URL .*127\.0\.0\.1:1.*Nothing is listening/);
     return true;
   });
+});
+
+test('npm start: an unreachable broker is one line and exit 3, an unreachable external database exit 4', async (t) => {
+  const databaseUrl = await freshDatabase(t);
+  const dataDir = await mkdtemp(join(tmpdir(), 'hearth-cli-'));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const cases = [
+    { env: { HEARTH_DATABASE_URL: databaseUrl, HEARTH_RABBITMQ_URL: 'amqp://guest:secret@127.0.0.1:1' }, code: 3, line: /^hearth: failed to start: cannot connect to HEARTH_RABBITMQ_URL \(amqp:\/\/guest:\*\*\*\*@127\.0\.0\.1:1\): Nothing is listening at 127\.0\.0\.1:1/ },
+    { env: { HEARTH_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/hearth', HEARTH_RABBITMQ_URL: BROKER }, code: 4, line: /^hearth: failed to start: cannot connect to HEARTH_DATABASE_URL/ },
+  ];
+  for (const { env, code, line } of cases) {
+    const cli = new CliProcess({ ...env, HEARTH_DATA_DIR: dataDir, HEARTH_PORT: '0', HEARTH_HOST: '127.0.0.1', HEARTH_LOG_LEVEL: 'silent' });
+    t.after(() => cli.stop());
+    const exit = await cli.waitExit(30_000);
+    assert.equal(exit.code, code, cli.stderr);
+    const lines = cli.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, cli.stderr);
+    assert.match(lines[0]!, line);
+    assert.doesNotMatch(cli.stderr, /secret/);
+  }
 });
 
 async function waitUntil(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
