@@ -203,7 +203,8 @@ export class RabbitBus implements EventBus {
       await channel.assertExchange(this.options.exchange, 'topic', { durable: false });
       const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
       await channel.bindQueue(queue, this.options.exchange, BROADCAST_KEY);
-      for (const key of this.bindings.keys()) await channel.bindQueue(queue, this.options.exchange, key);
+      const bound = new Set(this.bindings.keys());
+      for (const key of bound) await channel.bindQueue(queue, this.options.exchange, key);
       await channel.consume(queue, (msg) => this.receive(msg), { noAck: true, exclusive: true });
       if (this.isClosed) throw new InvalidStateError('bus closed');
       const lost = (reason: string) => {
@@ -219,6 +220,9 @@ export class RabbitBus implements EventBus {
       this.connection = connection;
       this.channel = channel;
       this.queue = queue;
+      // Keys retained or released while the bindings above were being made.
+      for (const key of this.bindings.keys()) if (!bound.has(key)) channel.bindQueue(queue, this.options.exchange, key).catch(() => undefined);
+      for (const key of bound) if (!this.bindings.has(key)) channel.unbindQueue(queue, this.options.exchange, key).catch(() => undefined);
     } catch (err) {
       await connection.close().catch(() => undefined);
       throw err;
@@ -245,6 +249,8 @@ export class RabbitBus implements EventBus {
     const pending = this.buffer.sort((a, b) => a.seq - b.seq);
     this.buffer = [];
     for (const out of pending) this.send(out);
+    // Caches (taps) may have missed invalidations from other nodes meanwhile.
+    void this.local.publish({ kind: 'resync', keys: [] });
     for (const handler of this.resyncHandlers) {
       try {
         handler();

@@ -102,6 +102,15 @@ test('two nodes, one database, one broker: events cross nodes, permissions follo
     await waitUntil(async () => !(await bindingsOf(exchange)).some((x) => x.queue === busB.queueName && x.key === `user.${member.id}`));
     const after = (await bindingsOf(exchange)).filter((x) => x.queue === busB.queueName).map((x) => x.key);
     assert.ok(after.includes(`guild.${guild.id}`));
+
+    // A bot token reset on node A: node B, which had the token's version cached, refuses the old token.
+    const me = (token: string) => b.api.request('GET', '/users/@me', { token, bot: true });
+    assert.equal((await me(bot.token)).status, 200);
+    const reset = await a.api.request('POST', `/applications/${bot.appId}/bot/reset`, { token: owner.token });
+    assert.equal(reset.status, 200, JSON.stringify(reset.body));
+    // The invalidation reaches B through its queue, shortly after A's publish was confirmed.
+    await waitUntil(async () => (await me(bot.token)).status === 401, 5000);
+    assert.equal((await me(reset.body.token)).status, 200);
   });
 });
 
