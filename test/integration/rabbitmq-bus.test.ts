@@ -143,6 +143,9 @@ test('node B loses the broker: its sessions are told to identify again, its even
     const owner = await a.api.register('cutowner');
     const guild = await a.api.createGuild(owner.token, 'Cut');
     const bot = await a.api.createBot(owner.token, guild.id, 'CutBot', '0');
+    const other = await a.api.createBot(owner.token, guild.id, 'OtherBot', '0');
+    const meOnB = (token: string) => b.api.request('GET', '/users/@me', { token, bot: true });
+    assert.equal((await meOnB(other.token)).status, 200, 'B has the token version of OtherBot cached');
 
     const onA = await GatewayClient.connect(a.base);
     a.defer(() => onA.close());
@@ -160,6 +163,8 @@ test('node B loses the broker: its sessions are told to identify again, its even
     await waitUntil(() => !busB.connected);
     // Published on A while B is away: B never receives it, so B's sessions must not resume past it.
     assert.equal((await a.api.request('POST', `/channels/${guild.textChannelId}/messages`, { token: owner.token, body: { content: 'while B was away' } })).status, 200);
+    // A token reset on A that B never hears of: after the reconnect B's caches start over.
+    assert.equal((await a.api.request('POST', `/applications/${other.appId}/bot/reset`, { token: owner.token })).status, 200);
     // Published on B while it is away: buffered, sent after the reconnect (the REST call waits for the confirm).
     const fromA = onA.received.length;
     const sentOnB = b.api.request('POST', `/channels/${guild.textChannelId}/messages`, { token: owner.token, body: { content: 'buffered on B' } });
@@ -168,6 +173,7 @@ test('node B loses the broker: its sessions are told to identify again, its even
     proxy.restore();
     assert.equal((await sentOnB).status, 200);
     await onA.next((p) => p.t === 'MESSAGE_CREATE' && p.d.content === 'buffered on B', 15_000, fromA);
+    assert.equal((await meOnB(other.token)).status, 401, 'the reset missed during the outage applies on B');
 
     // B's raw session was closed with a code clients resume on; the resume finds no session.
     const closed = await onB.closed;
