@@ -156,7 +156,11 @@ export class RabbitBus implements EventBus {
     const connection = this.connection;
     this.connection = undefined;
     this.channel = undefined;
-    await connection?.close().catch(() => undefined);
+    // A broker that no longer answers must not hold the node's shutdown.
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 2000)));
+    await Promise.race([connection?.close().catch(() => undefined), gaveUp]);
+    clearTimeout(timer);
     await this.local.close();
   }
 

@@ -135,8 +135,8 @@ test('publish resolves once the broker has the event (publisher confirms)', asyn
 test('node B loses the broker: its sessions are told to identify again, its events are buffered and sent', async (t) => {
   const databaseUrl = await freshDatabase(t);
   const exchange = freshExchange(t);
+  const proxy = await BrokerProxy.start(t);
   await t.test('nodes', async (st) => {
-    const proxy = await BrokerProxy.start(st);
     const a = await startTestNode(st, { databaseUrl, rabbitmqUrl: BROKER, rabbitmqExchange: exchange });
     const b = await startTestNode(st, { databaseUrl, rabbitmqUrl: proxy.url, rabbitmqExchange: exchange });
     const busB = rabbitBusOf(b);
