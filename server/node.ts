@@ -1,5 +1,4 @@
 import express from 'express';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { apiRoutes, createApiApp } from './api/app.js';
@@ -26,11 +25,14 @@ import type { VoiceAvailability } from './core/services/voice-states.js';
 import { LogBuffer } from './log-buffer.js';
 import { nodeLogger, nodeServices } from './node-services.js';
 import { ServiceGate } from './services-registry.js';
+import { packageVersion } from './package-version.js';
 
 export interface StartOptions {
   logger?: Logger;
   /** Human progress lines (first database init, listening, …). */
   onProgress?: (line: string) => void;
+  /** The built dashboard served at /admin; app/renderer/dist beside the sources by default. The Electron shell passes its own (the server is bundled there). */
+  dashboardDir?: string;
   /** The voice gateway's certificate; by default a leaf of the internal CA in `<dataDir>/tls/ca`. */
   voiceTls?: TlsSource;
   /** Thread auto-archiving: time between sweeps (default 60 s) and the clock they read (tests). */
@@ -181,7 +183,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     // The dashboard stops and starts these at runtime; the port and /admin stay up.
     const gates = { api: new ServiceGate(), cdn: new ServiceGate() };
     const services = nodeServices({ db, core, gateway, gates, voice: () => voice.status(), embedded: !config.databaseUrl, logger });
-    const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    const version = packageVersion(import.meta.url);
 
     root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments }));
     root.use('/api', gates.api.middleware());
@@ -200,6 +202,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       rateLimiter,
       admin: { services, logs, version },
       nodeAdmin: { tls, endpoints, rabbitmq },
+      dashboardDir: options.dashboardDir,
     });
     root.use(apiApp);
     root.use((_req, res) => void res.status(404).json({ message: '404: Not Found', code: 0 }));

@@ -63,9 +63,10 @@ test('rate limits: headers on every answer, 429 with Retry-After, and discord.js
   });
 
   await t.test('the global limit answers 429 with X-RateLimit-Global', async () => {
-    const results = await Promise.all(Array.from({ length: 70 }, () => api.request('GET', '/users/@me', { token: bot.token, bot: true })));
+    // 200 at once: even a busy machine answers more than 50 of them within one second.
+    const results = await Promise.all(Array.from({ length: 200 }, () => api.request('GET', '/users/@me', { token: bot.token, bot: true })));
     const limited = results.filter((r) => r.status === 429);
-    assert.ok(limited.length >= 1, 'some of 70 requests in one second exceed 50/s');
+    assert.ok(limited.length >= 1, 'some of 200 concurrent requests exceed 50/s');
     assert.equal(limited[0]!.headers.get('x-ratelimit-global'), 'true');
     assert.equal(limited[0]!.body.global, true);
   });

@@ -4,20 +4,12 @@
 // the ACME form, and RabbitMQ's test (success and a closed port) and enable switch.
 // Screenshots go to test-artifacts/screenshots/.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { AdminApi } from '../helpers/admin.js';
 import { startBrowser } from '../helpers/browser.js';
 import { startTestNode } from '../helpers/node.js';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from '../../server/db/embedded-postgres.js';
 
 test('the TLS and RabbitMQ pages', async (t) => {
   const { node, base } = await startTestNode(t);
@@ -73,7 +65,7 @@ test('the TLS and RabbitMQ pages', async (t) => {
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByTestId('rabbitmq-test-result').filter({ hasText: /^Connected to RabbitMQ \d/ }).waitFor();
   await screenshot(page, 'rabbitmq-01-test-ok');
-  const closed = await closedPort();
+  const closed = await freePort();
   await page.getByLabel('Broker URL').fill(`amqp://guest:guest@127.0.0.1:${closed}`);
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByTestId('rabbitmq-test-result').filter({ hasText: `Nothing is listening at 127.0.0.1:${closed}: is RabbitMQ running?` }).waitFor();

@@ -8,17 +8,9 @@ import { test } from 'node:test';
 import { probeRabbitMq } from '../../server/events/rabbitmq-probe.js';
 import { AdminApi } from '../helpers/admin.js';
 import { expectError, startTestNode } from '../helpers/node.js';
+import { freePort } from '../../server/db/embedded-postgres.js';
 
 const BROKER = 'amqp://guest:guest@127.0.0.1:5672';
-
-/** A free loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 test('RabbitMQ through the admin API', async (t) => {
   const { node, base, dataDir } = await startTestNode(t);
@@ -47,7 +39,7 @@ test('RabbitMQ through the admin API', async (t) => {
   });
 
   await t.test('test: a closed port, a wrong password, an unknown host and an unknown vhost get clear sentences', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const cases: [string, string][] = [
       [`amqp://guest:guest@127.0.0.1:${port}`, `Nothing is listening at 127.0.0.1:${port}: is RabbitMQ running?`],
       ['amqp://guest:wrong@127.0.0.1:5672', 'RabbitMQ refused the user name or password.'],
@@ -117,7 +109,7 @@ test('RabbitMQ through the admin API', async (t) => {
   });
 
   await t.test('enable against a closed port: status error with the reason; disable: disabled', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const res = await adminRequest('PUT', '/rabbitmq', { url: `amqp://guest:guest@127.0.0.1:${port}`, enabled: true });
     assert.equal(res.status, 200);
     assert.equal(res.body.status, 'error');

@@ -128,8 +128,30 @@ function findViolations(graph: ReadonlyMap<string, ImportRef[]>): Violation[] {
         flag('app');
       }
       if (from === 'app/main' && target?.startsWith('server/') && target !== 'server/index.ts') flag('app');
+      // app/shared is the types-only IPC contract.
+      if (from === 'app/shared' && !typeOnly) flag('shared');
     }
   }
+  return violations;
+}
+
+/**
+ * The sandboxed preload may reach only `electron` and app files that themselves import nothing
+ * else at runtime (no Node built-ins, no other package): walked from app/main/preload.ts.
+ */
+function preloadViolations(graph: ReadonlyMap<string, ImportRef[]>, entry = 'app/main/preload.ts'): Violation[] {
+  const violations: Violation[] = [];
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const { specifier, target, typeOnly } of graph.get(file) ?? []) {
+      if (typeOnly) continue;
+      if (target === null ? specifier !== 'electron' : !target.startsWith('app/')) violations.push({ rule: 'preload', file, specifier });
+      else if (target !== null) visit(target);
+    }
+  };
+  visit(entry);
   return violations;
 }
 
@@ -244,4 +266,18 @@ test('app/renderer stays out of electron, main and server; app/main uses only se
 test('server files have no import cycles (type-only imports aside)', () => {
   const cycles = findCycles(graph);
   assert.equal(cycles.length, 0, `Import cycles:\n${cycles.map((cycle) => `  ${cycle}`).join('\n')}`);
+});
+
+test('the preload reaches only electron and app files at runtime; app/shared is types only', () => {
+  const fake = buildGraph(
+    new Map([
+      ['app/main/preload.ts', "import { contextBridge } from 'electron';\nimport { api } from './api.js';"],
+      ['app/main/api.ts', "import type { X } from '../shared/c.js';\nimport fs from 'node:fs';\nexport const api = 1;"],
+      ['app/shared/c.ts', "import { z } from 'zod';\nexport type X = 1;"],
+    ]),
+  );
+  assert.equal(listing(preloadViolations(fake)), '  [preload] app/main/api.ts -> node:fs');
+  assert.equal(listing(findViolations(fake).filter((v) => v.rule === 'shared')), '  [shared] app/shared/c.ts -> zod');
+  assert.equal(listing(preloadViolations(graph)), '', 'Runtime imports of the preload');
+  assertRule('shared', 'Runtime imports in app/shared');
 });
