@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, startNode } from './index.js';
+import { ConfigError, loadConfig, startNode, UnreachableServiceError } from './index.js';
 
 /** `npm start`: a headless node in the foreground; SIGINT/SIGTERM stop it cleanly. */
 async function main(): Promise<void> {
@@ -15,12 +15,13 @@ async function main(): Promise<void> {
   }
   say(`data directory: ${config.dataDir}`);
   say(config.databaseUrl ? 'database: external PostgreSQL (HEARTH_DATABASE_URL)' : 'database: embedded PostgreSQL');
+  say(config.rabbitmqUrl ? `event bus: RabbitMQ (exchange ${config.rabbitmqExchange})` : 'event bus: in-process');
   let node;
   try {
     node = await startNode(config, { onProgress: say });
   } catch (err) {
     process.stderr.write(`hearth: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    process.exit(err instanceof UnreachableServiceError ? err.exitCode : 1);
   }
   const status = node.status();
   say(`voice: ${status.voice.available ? `enabled (mediasoup worker: ${status.voice.reason})` : `disabled: ${status.voice.reason}`}`);

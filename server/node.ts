@@ -10,7 +10,8 @@ import { ThreadArchiver } from './core/thread-archiver.js';
 import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
-import { LocalBus } from './events/local-bus.js';
+import { startEventBus } from './event-bus-start.js';
+import { EXIT_DATABASE_UNREACHABLE, UnreachableServiceError } from './startup-errors.js';
 import { RabbitMqSettings } from './events/rabbitmq-settings.js';
 import { lanNames } from './core/tls/names.js';
 import { publicUrlFor, TlsService } from './core/tls/tls-service.js';
@@ -101,14 +102,15 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     }
     const db = await Database.connect(databaseUrl).catch((err: unknown) => {
       const where = config.databaseUrl ? 'HEARTH_DATABASE_URL' : 'the embedded PostgreSQL';
-      throw new Error(`cannot connect to ${where}: ${err instanceof Error ? err.message : String(err)}`);
+      const message = `cannot connect to ${where}: ${err instanceof Error ? err.message : String(err)}`;
+      throw config.databaseUrl ? new UnreachableServiceError(message, EXIT_DATABASE_UNREACHABLE) : new Error(message);
     });
     cleanups.push(() => db.close());
     const ran = await db.migrate();
     if (ran.length) progress(`database migrations applied: ${ran.join(', ')}`);
 
     // Phase 2: bus and core.
-    const bus = new LocalBus((err) => logger.error({ err }, 'event listener failed'));
+    const { bus, onResync } = await startEventBus(config, logger);
     cleanups.push(() => bus.close());
     // The public URL is known once the server listens and follows the TLS mode; readers call this.
     let publicUrlNow = (): string => '';
@@ -149,6 +151,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const listeners = new Listeners({ host: config.host, httpPort: config.port, httpsPort: config.httpsPort, handler: root, attachUpgrades: (s) => gateway.attach(s) });
     cleanups.push(() => listeners.close());
     cleanups.push(() => gateway.close());
+    // After a broker outage this node may have missed events: its sessions identify again.
+    onResync(() => gateway.invalidateAll());
     const savedUrl = (await core.adminSettings.get()).public_url;
     const publicHost = (config.publicUrl ?? savedUrl) ? new URL((config.publicUrl ?? savedUrl)!).hostname : undefined;
     const tls = await TlsService.open({

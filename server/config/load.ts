@@ -15,6 +15,8 @@ export const configDefaults = (env: NodeJS.ProcessEnv = process.env): HearthConf
   httpsPort: 8443,
   publicUrl: undefined,
   databaseUrl: undefined,
+  rabbitmqUrl: undefined,
+  rabbitmqExchange: 'hearth.events',
   embeddedPostgresPort: 0,
   logLevel: 'info',
   maxJsonBodyBytes: 8 * 1024 * 1024,
@@ -43,6 +45,8 @@ const ENV_KEYS: Record<string, { key: keyof HearthConfig; type: 'string' | 'int'
   HEARTH_HTTPS_PORT: { key: 'httpsPort', type: 'int' },
   HEARTH_PUBLIC_URL: { key: 'publicUrl', type: 'string' },
   HEARTH_DATABASE_URL: { key: 'databaseUrl', type: 'string' },
+  HEARTH_RABBITMQ_URL: { key: 'rabbitmqUrl', type: 'string' },
+  HEARTH_RABBITMQ_EXCHANGE: { key: 'rabbitmqExchange', type: 'string' },
   HEARTH_EMBEDDED_PG_PORT: { key: 'embeddedPostgresPort', type: 'int' },
   HEARTH_LOG_LEVEL: { key: 'logLevel', type: 'string' },
   HEARTH_MAX_UPLOAD_BYTES: { key: 'maxUploadBytes', type: 'int' },
@@ -130,5 +134,5 @@ const SECRET = /(:\/\/[^:/@]+:)([^@]+)(@)/;
 
 /** The config as it may be logged: passwords in URLs masked. */
 export function maskConfig(config: HearthConfig): HearthConfig {
-  return { ...config, databaseUrl: config.databaseUrl?.replace(SECRET, '$1***$3') };
+  return { ...config, databaseUrl: config.databaseUrl?.replace(SECRET, '$1***$3'), rabbitmqUrl: config.rabbitmqUrl?.replace(SECRET, '$1***$3') };
 }

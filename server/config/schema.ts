@@ -18,6 +18,10 @@ export const configSchema = z
       .optional(),
     /** External PostgreSQL. When absent the node runs an embedded PostgreSQL in dataDir. */
     databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    /** RabbitMQ: when set the node uses the RabbitMQ event bus (several nodes on one database). */
+    rabbitmqUrl: z.url({ protocol: /^amqps?$/ }).optional(),
+    /** The topic exchange the nodes of one deployment share. */
+    rabbitmqExchange: z.string().min(1).max(255),
     /** Port of the embedded PostgreSQL; 0 picks a free one. Never 5432, which belongs to the machine's own server. */
     embeddedPostgresPort: z
       .number()

@@ -44,7 +44,16 @@ export interface UserInvalidateEvent {
   keys: RoutingKey[];
 }
 
-export type BusEvent = DispatchEvent | GuildJoinEvent | GuildLeaveEvent | UserInvalidateEvent;
+/**
+ * This node may have missed events (its broker connection was lost): caches drop everything.
+ * Raised by a transport on its own node only, without keys, so only taps see it.
+ */
+export interface ResyncEvent {
+  kind: 'resync';
+  keys: RoutingKey[];
+}
+
+export type BusEvent = DispatchEvent | GuildJoinEvent | GuildLeaveEvent | UserInvalidateEvent | ResyncEvent;
 
 export type BusHandler = (event: BusEvent) => void;
 

@@ -69,6 +69,14 @@ export class GatewayServer implements GatewayControl {
     for (const session of this.sessions) if (session.attached) session.requestReconnect();
   }
 
+  /**
+   * Ends every session (4000, resumable for clients): the node may have missed events, so a
+   * RESUME finds no session, gets INVALID_SESSION false and the client identifies again.
+   */
+  invalidateAll(): void {
+    for (const session of [...this.sessions]) session.close(GatewayCloseCodes.UnknownError, 'Events may have been missed; identify again');
+  }
+
   dropConnections(userId: string): number {
     let n = 0;
     for (const session of this.sessions) {

@@ -22,6 +22,8 @@ test('defaults apply when nothing is set', async (t) => {
     httpsPort: 8443,
     publicUrl: undefined,
     databaseUrl: undefined,
+    rabbitmqUrl: undefined,
+    rabbitmqExchange: 'hearth.events',
     embeddedPostgresPort: 0,
     logLevel: 'info',
     maxJsonBodyBytes: 8 * 1024 * 1024,

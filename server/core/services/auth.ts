@@ -36,6 +36,7 @@ export class AuthService {
   ) {
     this.untap = bus.tap((event) => {
       if (event.kind === 'user-invalidate') this.versions.delete(event.userId);
+      else if (event.kind === 'resync') this.versions.clear();
     });
   }
 
