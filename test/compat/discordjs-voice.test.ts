@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { test, type TestContext } from 'node:test';
-import { startTestNode } from '../helpers/node.js';
-import { voiceCaPath } from '../helpers/voice.js';
-import { VoiceBot } from '../helpers/voice-bots.js';
+import { twoBotCall } from '../helpers/voice-bots.js';
 
 const FRAMES = 150;
 
@@ -31,18 +29,7 @@ async function flood(port: number, ms: number): Promise<number> {
 
 /** Two @discordjs/voice bots in one channel: A plays numbered Opus frames, B receives them. */
 async function call(t: TestContext, mode: 'aead_aes256_gcm_rtpsize' | 'aead_xchacha20_poly1305_rtpsize', dave: 'default' | 'off', junk = false) {
-  const { api, base, dataDir, node, defer } = await startTestNode(t, { voice: { modes: [mode] } });
-  assert.equal(node.status().voice.available, true, node.status().voice.reason);
-  const owner = await api.register('owner');
-  const guild = await api.createGuild(owner.token);
-  const a = await api.createBot(owner.token, guild.id, 'Speaker');
-  const b = await api.createBot(owner.token, guild.id, 'Listener');
-  const env = { BASE: base, GUILD: guild.id, CHANNEL: guild.voiceChannelId, NODE_EXTRA_CA_CERTS: voiceCaPath(dataDir), DAVE: dave };
-  const speaker = VoiceBot.start({ ...env, TOKEN: a.token });
-  defer(() => speaker.stop());
-  const listener = VoiceBot.start({ ...env, TOKEN: b.token });
-  defer(() => listener.stop());
-  await Promise.all([speaker.wait('ready'), listener.wait('ready')]);
+  const { node, a, speaker, listener } = await twoBotCall(t, { dave, overrides: { voice: { modes: [mode] } } });
 
   listener.send({ type: 'listen', userId: a.botId });
   await listener.wait('listening');
@@ -79,18 +66,7 @@ test('@discordjs/voice bots hear each other through the mediasoup relay (aead_xc
 });
 
 test('a dead mediasoup worker: clients are told 4015, resume, and the call goes on in a rebuilt room', async (t) => {
-  const { api, base, dataDir, node, defer } = await startTestNode(t);
-  assert.equal(node.status().voice.available, true, node.status().voice.reason);
-  const owner = await api.register('owner');
-  const guild = await api.createGuild(owner.token);
-  const a = await api.createBot(owner.token, guild.id, 'Speaker');
-  const b = await api.createBot(owner.token, guild.id, 'Listener');
-  const env = { BASE: base, GUILD: guild.id, CHANNEL: guild.voiceChannelId, NODE_EXTRA_CA_CERTS: voiceCaPath(dataDir), DAVE: 'off' };
-  const speaker = VoiceBot.start({ ...env, TOKEN: a.token });
-  defer(() => speaker.stop());
-  const listener = VoiceBot.start({ ...env, TOKEN: b.token });
-  defer(() => listener.stop());
-  await Promise.all([speaker.wait('ready'), listener.wait('ready')]);
+  const { node, a, speaker, listener } = await twoBotCall(t, { dave: 'off' });
   listener.send({ type: 'listen', userId: a.botId });
   await listener.wait('listening');
 

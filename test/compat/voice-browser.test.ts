@@ -4,9 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startBrowser } from '../helpers/browser.js';
 import { GatewayClient } from '../helpers/gateway.js';
-import { startTestNode } from '../helpers/node.js';
-import { voiceCaPath } from '../helpers/voice.js';
-import { VoiceBot } from '../helpers/voice-bots.js';
+import { twoBotCall } from '../helpers/voice-bots.js';
 
 const PAGE_SCRIPT = fileURLToPath(new URL('../browser/webrtc-page.ts', import.meta.url));
 
@@ -24,18 +22,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Bot A speaks, bot B listens, a browser joins the channel; with `tcpOnly` the page drops the UDP candidates. */
 async function call(t: TestContext, tcpOnly: boolean) {
-  const { api, base, dataDir, node, defer } = await startTestNode(t);
-  assert.equal(node.status().voice.available, true, node.status().voice.reason);
-  const owner = await api.register('browseruser');
-  const guild = await api.createGuild(owner.token);
-  const a = await api.createBot(owner.token, guild.id, 'Speaker');
-  const b = await api.createBot(owner.token, guild.id, 'Listener');
-  const env = { BASE: base, GUILD: guild.id, CHANNEL: guild.voiceChannelId, NODE_EXTRA_CA_CERTS: voiceCaPath(dataDir), DAVE: 'off' };
-  const speaker = VoiceBot.start({ ...env, TOKEN: a.token });
-  defer(() => speaker.stop());
-  const listener = VoiceBot.start({ ...env, TOKEN: b.token });
-  defer(() => listener.stop());
-  await Promise.all([speaker.wait('ready'), listener.wait('ready')]);
+  const { api, base, defer, owner, guild, a, b, speaker, listener } = await twoBotCall(t, { dave: 'off', owner: 'browseruser' });
 
   // The browser user is an ordinary user: op 4 on the main gateway gives it the voice server.
   const gw = await GatewayClient.connect(base);

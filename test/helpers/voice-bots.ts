@@ -1,5 +1,9 @@
+import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startTestNode, type TestOverrides } from './node.js';
+import { voiceCaPath } from './voice.js';
 
 const SCRIPT = fileURLToPath(new URL('./voice-bot.ts', import.meta.url));
 
@@ -57,4 +61,25 @@ export class VoiceBot {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+/**
+ * A node with voice, an owner's guild and two @discordjs/voice bots in its voice channel, both
+ * ready: `speaker` (A) and `listener` (B). The bots stop with the test.
+ */
+export async function twoBotCall(t: Pick<TestContext, 'after'>, options: { dave: 'default' | 'off'; owner?: string; overrides?: TestOverrides }) {
+  const started = await startTestNode(t, options.overrides);
+  const { api, base, dataDir, node, defer } = started;
+  assert.equal(node.status().voice.available, true, node.status().voice.reason);
+  const owner = await api.register(options.owner ?? 'owner');
+  const guild = await api.createGuild(owner.token);
+  const a = await api.createBot(owner.token, guild.id, 'Speaker');
+  const b = await api.createBot(owner.token, guild.id, 'Listener');
+  const env = { BASE: base, GUILD: guild.id, CHANNEL: guild.voiceChannelId, NODE_EXTRA_CA_CERTS: voiceCaPath(dataDir), DAVE: options.dave };
+  const speaker = VoiceBot.start({ ...env, TOKEN: a.token });
+  defer(() => speaker.stop());
+  const listener = VoiceBot.start({ ...env, TOKEN: b.token });
+  defer(() => listener.stop());
+  await Promise.all([speaker.wait('ready'), listener.wait('ready')]);
+  return { ...started, owner, guild, a, b, env, speaker, listener };
 }
