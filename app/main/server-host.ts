@@ -78,7 +78,7 @@ export class ServerHost {
     this.ring = new LogRing(options.logCapacity ?? 2_000);
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.now = options.now ?? Date.now;
-    this.current = { state: 'stopped', since: this.now(), url: null, localUrl: null, setupLink: null, dataDir: null, error: null, restarts: 0, nextRestartAt: null };
+    this.current = { state: 'stopped', since: this.now(), url: null, localUrl: null, setupLink: null, dataDir: null, progress: null, error: null, restarts: 0, nextRestartAt: null };
   }
 
   status(): ServerStatus {
@@ -156,7 +156,7 @@ export class ServerHost {
   }
 
   private launchOnce(): Promise<ServerStatus> {
-    this.transition('starting', { error: null, url: null, localUrl: null, setupLink: null, nextRestartAt: null });
+    this.transition('starting', { error: null, progress: null, url: null, localUrl: null, setupLink: null, nextRestartAt: null });
     const child = this.options.launch();
     let settle: (status: ServerStatus) => void = () => undefined;
     const settled = new Promise<ServerStatus>((resolve) => (settle = resolve));
@@ -222,6 +222,9 @@ export class ServerHost {
         break;
       case 'progress':
         this.log('host', 'info', message.line);
+        // Shown on the "starting…" page: the first database init takes a while.
+        this.current = { ...this.current, progress: message.line };
+        this.events.emit('status', this.status());
         break;
       case 'ready':
         // Too late: the timeout or stop() already asked it to stop.
@@ -299,7 +302,7 @@ export class ServerHost {
   }
 
   private transition(state: ServerState, patch: Partial<ServerStatus> = {}): void {
-    this.current = { ...this.current, ...patch, state, since: this.now() };
+    this.current = { ...this.current, progress: state === 'starting' ? this.current.progress : null, ...patch, state, since: this.now() };
     if (state !== 'restarting') this.current.nextRestartAt = null;
     this.events.emit('status', this.status());
   }

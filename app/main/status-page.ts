@@ -25,6 +25,7 @@ export function statusPageUrl(status: ServerStatus): string {
 <style>body{font-family:system-ui,sans-serif;margin:3rem;color:#222}pre{white-space:pre-wrap;background:#f4f4f4;padding:1rem;border-radius:6px}</style>
 </head><body data-state="${status.state}">
 <h1>${escapeHtml(HEADLINES[status.state])}</h1>
+${status.state === 'starting' && status.progress ? `<p id="progress">${escapeHtml(status.progress)}</p>` : ''}
 ${status.error ? `<pre id="error">${escapeHtml(status.error)}</pre>` : ''}
 ${status.state === 'restarting' ? `<p>Restart attempt ${status.restarts} is scheduled.</p>` : ''}
 ${canStart ? '<button id="start" onclick="window.hearth.startServer()">Start the server</button>' : ''}

@@ -21,6 +21,8 @@ export interface ServerStatus {
   setupLink: string | null;
   /** Where the node keeps its database and files, once the child has read its config. */
   dataDir: string | null;
+  /** The latest progress line while starting (first database init, listening, …). */
+  progress: string | null;
   /** Why it failed or died, as a sentence meant for the user. */
   error: string | null;
   /** Automatic restarts since the last stable run. */

@@ -58,8 +58,11 @@ test('the window shows the starting page, then the node’s /admin (its setup pa
   assert.match(decodeURIComponent(win.loaded[0]!), /Starting the Hearth server/);
   // No admin yet: the one-time setup page, rebased on the loopback origin the window trusts.
   assert.equal(win.loaded.at(-1), 'http://127.0.0.1:8420/admin/setup#token=x');
-  const statusPushes = win.webContents.sent.filter((m) => m.channel === Channels.serverStatusChanged).map((m) => (m.payload as ServerStatus).state);
-  assert.deepEqual(statusPushes, ['running'], 'the window exists from "starting" on; later changes are pushed');
+  const pushed = win.webContents.sent.filter((m) => m.channel === Channels.serverStatusChanged).map((m) => m.payload as ServerStatus);
+  // The window exists from "starting" on; later changes are pushed: the child's progress line, then running.
+  assert.deepEqual(pushed.map((s) => s.state), ['starting', 'running']);
+  assert.ok(pushed[0]!.progress, 'the progress line reaches the window');
+  assert.equal(pushed[1]!.progress, null);
   assert.ok(win.webContents.sent.some((m) => m.channel === Channels.logsLine), 'log lines are forwarded to the renderer');
   await shell.host.close();
 });
@@ -173,7 +176,7 @@ test('tray: status, open dashboard, start/stop enabled by state, data folder, qu
     openDataFolder: () => calls.push('data'),
     quit: () => calls.push('quit'),
   };
-  const base: ServerStatus = { state: 'running', since: 0, url: null, localUrl: null, setupLink: null, dataDir: '/d', error: null, restarts: 0, nextRestartAt: null };
+  const base: ServerStatus = { state: 'running', since: 0, url: null, localUrl: null, setupLink: null, dataDir: '/d', progress: null, error: null, restarts: 0, nextRestartAt: null };
   const item = (status: ServerStatus, id: string) => trayMenuTemplate(status, actions).find((i) => i.id === id)!;
   assert.equal(item(base, 'status').label, 'Hearth: running');
   assert.equal(item(base, 'start').enabled, false);

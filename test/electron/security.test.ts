@@ -141,6 +141,7 @@ test('the status page shows the error on screen, escaped, with a Start button af
     error: 'failed to start: listen EADDRINUSE <script>alert(1)</script>',
     restarts: 0,
     nextRestartAt: null,
+    progress: null,
   };
   const url = statusPageUrl(status);
   assert.ok(url.startsWith('data:text/html;charset=utf-8,'));
@@ -152,6 +153,8 @@ test('the status page shows the error on screen, escaped, with a Start button af
   const starting = decodeURIComponent(statusPageUrl({ ...status, state: 'starting', error: null }));
   assert.match(starting, /Starting the Hearth server…/);
   assert.doesNotMatch(starting, /id="start"|id="error"/);
+  const initialising = decodeURIComponent(statusPageUrl({ ...status, state: 'starting', error: null, progress: 'initialising the database <first start>' }));
+  assert.match(initialising, /<p id="progress">initialising the database &lt;first start&gt;<\/p>/);
 });
 
 test('the window starts on /admin, or on the setup page (rebased on the loopback origin) while no admin exists', () => {

@@ -73,14 +73,22 @@ const exitOf = (pid: number) =>
     }, 25);
   });
 
+/** The sequence of states a host went through (progress updates repeat "starting"). */
+function stateChanges(statuses: readonly ServerStatus[]): string[] {
+  return statuses.map((s) => s.state).filter((state, i, all) => state !== all[i - 1]);
+}
+
 test('starts the node: running only after the handshake, with URL, setup link, data dir and logs; stop leaves no PostgreSQL', async (t) => {
   const { host, dataDir, statuses } = await fixture(t);
   const status = await host.start();
   assert.equal(status.state, 'running', JSON.stringify(status));
+  // Progress lines update the "starting" status (the status page shows them), then it runs.
   assert.deepEqual(
-    statuses.map((s) => s.state),
+    stateChanges(statuses),
     ['starting', 'running'],
   );
+  assert.ok(statuses.some((s) => s.state === 'starting' && /PostgreSQL/.test(s.progress ?? '')), 'progress is shown while starting');
+  assert.equal(status.progress, null);
   assert.match(status.localUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.match(status.setupLink ?? '', /\/admin\/setup#token=/);
   assert.equal(status.dataDir, dataDir);
@@ -168,7 +176,7 @@ test('a child killed with SIGKILL is reported as died, restarted with backoff, a
   assert.equal(back.restarts, 1);
   assert.equal((await fetch(`${back.localUrl}/api/v10/gateway`)).status, 200);
   assert.deepEqual(
-    statuses.map((s) => s.state),
+    stateChanges(statuses),
     ['starting', 'running', 'restarting', 'starting', 'running'],
   );
 
