@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { EmbedType } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { multipart, uploadsOf } from '../middleware/multipart.js';
@@ -50,6 +50,23 @@ export const messageBody = z.object({
     .optional(),
 });
 
+/** The body of a message edit (user or webhook): `attachments` is the list to keep. */
+export const messageEditBody = messageBody
+  .pick({ embeds: true, components: true, flags: true, allowed_mentions: true })
+  .extend({ content: z.string().max(2000).nullish(), attachments: attachmentRefs.nullish() });
+
+/** A validated edit body and its uploaded files as the services take them (`attachments: null` keeps none). */
+export function editInput(body: z.infer<typeof messageEditBody>, req: Request) {
+  return {
+    content: body.content ?? undefined,
+    embeds: body.embeds,
+    components: body.components,
+    flags: body.flags,
+    attachments: body.attachments === null ? [] : body.attachments,
+    files: uploadsOf(req),
+  };
+}
+
 export function messageRoutes(router: Router, { core, maxUploadBytes, maxJsonBodyBytes }: RouteDeps): void {
   const messages = core.messages;
   const files = multipart(core, { maxFileBytes: maxUploadBytes, maxFieldBytes: maxJsonBodyBytes, channel: (req) => (req.params as Record<string, string>).channelId });
@@ -84,16 +101,8 @@ export function messageRoutes(router: Router, { core, maxUploadBytes, maxJsonBod
   route(router, core.auth, {
     method: 'patch',
     path: '/channels/:channelId/messages/:messageId',
-    body: messageBody.pick({ content: true, embeds: true, components: true, flags: true }).extend({ content: z.string().max(2000).nullish(), attachments: attachmentRefs.nullish() }),
-    handler: ({ ctx, params, body, req }) =>
-      messages.edit(ctx, params.channelId!, params.messageId!, {
-        content: body.content ?? undefined,
-        embeds: body.embeds,
-        components: body.components,
-        flags: body.flags,
-        attachments: body.attachments === null ? [] : body.attachments,
-        files: uploadsOf(req),
-      }),
+    body: messageEditBody,
+    handler: ({ ctx, params, body, req }) => messages.edit(ctx, params.channelId!, params.messageId!, editInput(body, req)),
   });
 
   route(router, core.auth, {

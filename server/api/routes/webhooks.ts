@@ -4,7 +4,7 @@ import { snowflake } from '../middleware/validation.js';
 import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
 import { multipart, uploadsOf } from '../middleware/multipart.js';
-import { attachmentRefs, messageBody } from './messages.js';
+import { editInput, messageBody, messageEditBody } from './messages.js';
 
 /** 1–80 characters and not "clyde", for a webhook's name and a per-message `username`. */
 const webhookName = z
@@ -22,9 +22,6 @@ const executeBody = messageBody
   .pick({ content: true, tts: true, embeds: true, components: true, allowed_mentions: true, flags: true, attachments: true })
   .extend({ username: webhookName.optional(), avatar_url: z.string().max(2048).optional() });
 
-const editMessageBody = messageBody
-  .pick({ embeds: true, components: true, flags: true, allowed_mentions: true })
-  .extend({ content: z.string().max(2000).nullish(), attachments: attachmentRefs.nullish() });
 
 const isId = (value: unknown): value is string => typeof value === 'string' && /^\d{1,20}$/.test(value);
 
@@ -126,17 +123,9 @@ export function webhookRoutes(router: Router, { core, maxUploadBytes, maxJsonBod
     method: 'patch',
     path: '/webhooks/:webhookId/:token/messages/:messageId',
     auth: false,
-    body: editMessageBody,
+    body: messageEditBody,
     query: threadQuery,
-    handler: ({ params, body, req }) =>
-      webhooks.editMessage(params.webhookId!, params.token!, params.messageId!, {
-        content: body.content ?? undefined,
-        embeds: body.embeds,
-        components: body.components,
-        flags: body.flags,
-        attachments: body.attachments === null ? [] : body.attachments,
-        files: uploadsOf(req),
-      }),
+    handler: ({ params, body, req }) => webhooks.editMessage(params.webhookId!, params.token!, params.messageId!, editInput(body, req)),
   });
 
   route(router, core.auth, {
