@@ -2,6 +2,7 @@
 // mediasoup rooms on one worker), set up over IPC. Signaling is left out: it is not on the
 // forwarding path being measured.
 import { randomBytes, randomInt } from 'node:crypto';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { LoopbackMux } from '../server/voice/media/loopback.js';
 import { MediaClient } from '../server/voice/media/media-client.js';
@@ -41,6 +42,30 @@ class RelayClock {
   }
 }
 
+/** Garbage-collection pauses of the relay process while measuring: every one stalls the packets queued behind it. */
+class GcPauses {
+  measuring = false;
+  count = 0;
+  totalMs = 0;
+  maxMs = 0;
+  private readonly observer = new PerformanceObserver((list) => {
+    if (!this.measuring) return;
+    for (const entry of list.getEntries()) {
+      this.count += 1;
+      this.totalMs += entry.duration;
+      this.maxMs = Math.max(this.maxMs, entry.duration);
+    }
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  summary(): { count: number; totalMs: number; maxMs: number } {
+    return { count: this.count, totalMs: Math.round(this.totalMs * 100) / 100, maxMs: Math.round(this.maxMs * 100) / 100 };
+  }
+}
+
 async function main(): Promise<void> {
   const located = locateVoiceWorker();
   if (!located.path) throw new Error(`no mediasoup worker: ${located.reason}`);
@@ -48,6 +73,7 @@ async function main(): Promise<void> {
   const mux = await LoopbackMux.open();
   const rooms = new Map<MediaClient, VoiceRoom>();
   const clock = new RelayClock();
+  const gc = new GcPauses();
   setInterval(() => clock.prune(), 1000).unref();
   const udp = await VoiceUdpServer.listen('127.0.0.1', 0, (client, header, payload) => {
     clock.received(payload);
@@ -83,10 +109,12 @@ async function main(): Promise<void> {
         process.send!({ type: 'joined', consumers });
       } else if (command.type === 'measure') {
         clock.measuring = true;
+        gc.measuring = true;
         process.send!({ type: 'stats', udp: udp.stats, cpu: process.cpuUsage() });
       } else if (command.type === 'stats') {
         clock.measuring = false;
-        process.send!({ type: 'stats', udp: udp.stats, cpu: process.cpuUsage(), relay: clock.percentiles() });
+        gc.measuring = false;
+        process.send!({ type: 'stats', udp: udp.stats, cpu: process.cpuUsage(), relay: clock.percentiles(), gc: gc.summary() });
       } else {
         for (const room of new Set(rooms.values())) room.close();
         udp.close();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { ReplayWindow, RtpCipher, type EncryptionMode } from '../../server/voice/media/rtp-crypto.js';
@@ -62,6 +62,38 @@ for (const mode of ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'
     assert.deepEqual(new RtpCipher(mode, key).open(a)?.payload, Buffer.from('hello'));
     assert.notDeepEqual(first, second, 'each packet gets a new nonce');
     assert.equal(second.readUInt32BE(second.length - 4), 2);
+  });
+}
+
+for (const mode of ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'] as const) {
+  test(`${mode}: packets sealed one after another stay intact (no shared buffers between them)`, () => {
+    const key = randomBytes(32);
+    const sealer = new RtpCipher(mode, key);
+    const header = Buffer.from('8078000100000960000004d2', 'hex');
+    const payloads = Array.from({ length: 5 }, (_, i) => randomBytes(40 + i));
+    const sealed = payloads.map((p) => sealer.seal(header, p));
+    // Opened in reverse order, each with a reference implementation (AAD = the 12-byte header).
+    for (let i = sealed.length - 1; i >= 0; i--) {
+      const packet = sealed[i]!;
+      assert.equal(packet.length, 12 + payloads[i]!.length + 16 + 4);
+      assert.equal(packet.readUInt32BE(packet.length - 4), i + 1);
+      const nonce = Buffer.alloc(mode === 'aead_aes256_gcm_rtpsize' ? 12 : 24);
+      packet.copy(nonce, 0, packet.length - 4);
+      const body = packet.subarray(12, packet.length - 4);
+      let plain: Buffer;
+      if (mode === 'aead_aes256_gcm_rtpsize') {
+        const d = createDecipheriv('aes-256-gcm', key, nonce);
+        d.setAAD(header);
+        d.setAuthTag(body.subarray(body.length - 16));
+        plain = Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]);
+      } else {
+        plain = Buffer.from(xchacha20poly1305(key, nonce, header).decrypt(body));
+      }
+      assert.deepEqual(plain, payloads[i]);
+    }
+    const opener = new RtpCipher(mode, key);
+    const opened = sealed.map((p) => opener.open(p)?.payload);
+    assert.deepEqual(opened, payloads);
   });
 }
 

@@ -1,4 +1,5 @@
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { bindSocket, createMediaSocket } from './udp-socket.js';
 
 /**
  * One loopback UDP socket between the voice server and its mediasoup workers. Every
@@ -15,14 +16,8 @@ export class LoopbackMux {
   }
 
   static async open(): Promise<LoopbackMux> {
-    const socket = createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024, sendBufferSize: 8 * 1024 * 1024 });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
+    const socket = createMediaSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024, sendBufferSize: 8 * 1024 * 1024 });
+    await bindSocket(socket, 0, '127.0.0.1');
     return new LoopbackMux(socket);
   }
 

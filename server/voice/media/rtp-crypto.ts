@@ -40,11 +40,21 @@ export interface Decrypted {
  */
 export class RtpCipher {
   private sendNonce = 0;
+  /**
+   * Scratch nonces (12 bytes for AES-GCM, 24 for XChaCha): both ciphers read the nonce while
+   * they are set up, so one buffer per direction serves every packet without an allocation.
+   */
+  private readonly openNonce: Buffer;
+  private readonly sealNonce: Buffer;
 
   constructor(
     readonly mode: EncryptionMode,
     private readonly key: Uint8Array,
-  ) {}
+  ) {
+    const size = mode === 'aead_aes256_gcm_rtpsize' ? 12 : 24;
+    this.openNonce = Buffer.alloc(size);
+    this.sealNonce = Buffer.alloc(size);
+  }
 
   open(packet: Buffer): Decrypted | undefined {
     const headerLength = clearHeaderLength(packet);
@@ -52,7 +62,7 @@ export class RtpCipher {
     const header = packet.subarray(0, headerLength);
     const end = packet.length - NONCE_SUFFIX;
     const nonceValue = packet.readUInt32BE(end);
-    const nonce = Buffer.alloc(this.mode === 'aead_aes256_gcm_rtpsize' ? 12 : 24);
+    const nonce = this.openNonce;
     packet.copy(nonce, 0, end);
     let plain: Buffer;
     try {
@@ -60,7 +70,8 @@ export class RtpCipher {
         const decipher = createDecipheriv('aes-256-gcm', this.key, nonce);
         decipher.setAAD(header);
         decipher.setAuthTag(packet.subarray(end - TAG, end));
-        plain = Buffer.concat([decipher.update(packet.subarray(headerLength, end - TAG)), decipher.final()]);
+        plain = decipher.update(packet.subarray(headerLength, end - TAG));
+        decipher.final(); // GCM: checks the tag (throws when wrong), yields no bytes
       } else {
         plain = Buffer.from(xchacha20poly1305(this.key, nonce, header).decrypt(packet.subarray(headerLength, end)));
       }
@@ -83,16 +94,23 @@ export class RtpCipher {
   /** Encrypts `payload` behind a 12-byte clear `header` (no extension), with this cipher's own nonce counter. */
   seal(header: Buffer, payload: Buffer): Buffer {
     this.sendNonce = (this.sendNonce + 1) >>> 0;
-    const suffix = Buffer.alloc(NONCE_SUFFIX);
-    suffix.writeUInt32BE(this.sendNonce, 0);
-    const nonce = Buffer.alloc(this.mode === 'aead_aes256_gcm_rtpsize' ? 12 : 24);
-    suffix.copy(nonce, 0);
+    // One output buffer: header | ciphertext | tag | nonce suffix (no intermediate concat).
+    const out = Buffer.allocUnsafe(header.length + payload.length + TAG + NONCE_SUFFIX);
+    header.copy(out, 0);
+    const end = header.length + payload.length + TAG;
+    out.writeUInt32BE(this.sendNonce, end);
+    const nonce = this.sealNonce;
+    out.copy(nonce, 0, end);
     if (this.mode === 'aead_aes256_gcm_rtpsize') {
       const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
       cipher.setAAD(header);
-      return Buffer.concat([header, cipher.update(payload), cipher.final(), cipher.getAuthTag(), suffix]);
+      cipher.update(payload).copy(out, header.length);
+      cipher.final(); // GCM: no bytes left over
+      cipher.getAuthTag().copy(out, header.length + payload.length);
+    } else {
+      out.set(xchacha20poly1305(this.key, nonce, header).encrypt(payload), header.length);
     }
-    return Buffer.concat([header, xchacha20poly1305(this.key, nonce, header).encrypt(payload), suffix]);
+    return out;
   }
 }
 

@@ -1,5 +1,6 @@
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { RemoteInfo, Socket } from 'node:dgram';
 import type { MediaClient } from './media-client.js';
+import { bindSocket, createMediaSocket } from './udp-socket.js';
 
 const DISCOVERY_LENGTH = 74;
 const KEEP_ALIVE_LENGTH = 8;
@@ -45,14 +46,8 @@ export class VoiceUdpServer {
   }
 
   static async listen(host: string, port: number, sink: MediaSink): Promise<VoiceUdpServer> {
-    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024 });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(port, host, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
+    const socket = createMediaSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 4 * 1024 * 1024, sendBufferSize: 4 * 1024 * 1024 });
+    await bindSocket(socket, port, host);
     return new VoiceUdpServer(socket, sink);
   }
 
