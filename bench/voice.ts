@@ -14,9 +14,10 @@
 // Environment (all optional):
 //   BENCH_ROOMS=10  BENCH_MEMBERS=8  BENCH_SENDERS=2  BENCH_SECONDS=10  BENCH_WARMUP_SECONDS=2
 //   BENCH_MODE=aead_aes256_gcm_rtpsize | aead_xchacha20_poly1305_rtpsize
-//   BENCH_PACING=aligned | spread  (aligned: every sender in the same 20 ms tick, as one
-//     @discordjs/voice process does with its shared audio cycle; spread: each sender at its own
-//     phase of the 20 ms period, as independent clients are)
+//   BENCH_PACING=both | aligned | spread  (aligned: every sender in the same 20 ms tick, as one
+//     @discordjs/voice process does with its shared audio cycle, so each tick is a burst of
+//     ROOMS × SENDERS × (MEMBERS − 1) packets to forward; spread: each sender at its own phase
+//     of the 20 ms period, as independent clients are. both (default): one run of each)
 //   BENCH_SLICE_MS=500  BENCH_CPU_PROF=<dir> (V8 CPU profile of the relay process)
 //   BENCH_HOST_NODE_ARGS='--trace-gc …' (extra Node options for the relay process)
 //   BENCH_OUT=<file>  (default bench/results/voice-<YYYY-MM-DD>[-<pacing>].json)
@@ -42,7 +43,8 @@ const SECONDS = int('BENCH_SECONDS', 10);
 const WARMUP = int('BENCH_WARMUP_SECONDS', 2);
 const SLICE_MS = Math.max(100, int('BENCH_SLICE_MS', 500));
 const MODE: EncryptionMode = isEncryptionMode(process.env.BENCH_MODE) ? process.env.BENCH_MODE : 'aead_aes256_gcm_rtpsize';
-const PACING = process.env.BENCH_PACING === 'spread' ? 'spread' : 'aligned';
+type Pacing = 'aligned' | 'spread';
+const PACINGS: Pacing[] = process.env.BENCH_PACING === 'aligned' || process.env.BENCH_PACING === 'spread' ? [process.env.BENCH_PACING] : ['aligned', 'spread'];
 const OPUS_BYTES = 120; // about a 48 kb/s Opus frame
 const PERIOD_MS = 20;
 
@@ -78,7 +80,8 @@ function percentiles(samples: number[]): { p50: number; p90: number; p99: number
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-async function main(): Promise<void> {
+/** One measured run with a fresh relay process. */
+async function run(pacing: Pacing): Promise<Record<string, unknown>> {
   const prof = process.env.BENCH_CPU_PROF;
   const extra = (process.env.BENCH_HOST_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const execArgv = ['--import', 'tsx', ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve(prof)}`] : []), ...extra];
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
   const { consumers } = await next('joined');
   const activeConsumers = ROOMS * SENDERS * (MEMBERS - 1);
   console.log(
-    `${ROOMS} rooms × ${MEMBERS} members (${SENDERS} talking, ${PACING}), ${MODE}: ${consumers} consumers on one worker, ${activeConsumers} forwarding; relay and direct alternate every ${SLICE_MS} ms`,
+    `${ROOMS} rooms × ${MEMBERS} members (${SENDERS} talking, ${pacing}), ${MODE}: ${consumers} consumers on one worker, ${activeConsumers} forwarding; relay and direct alternate every ${SLICE_MS} ms`,
   );
 
   // Phases alternate; CPU ticks of the worker and the relay process are summed over relay slices only.
@@ -191,7 +194,7 @@ async function main(): Promise<void> {
     if (measuring) sent[phase] += 1;
   };
   const timers: NodeJS.Timeout[] = [];
-  if (PACING === 'aligned') {
+  if (pacing === 'aligned') {
     timers.push(setInterval(() => senders.forEach(send), PERIOD_MS));
   } else {
     senders.forEach((s, i) => {
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, loadAverage1m: load },
-    setup: { rooms: ROOMS, members: MEMBERS, senders: SENDERS, mode: MODE, pacing: PACING, seconds, relaySeconds, sliceMs: SLICE_MS, opusBytes: OPUS_BYTES },
+    setup: { rooms: ROOMS, members: MEMBERS, senders: SENDERS, mode: MODE, pacing, seconds, relaySeconds, sliceMs: SLICE_MS, opusBytes: OPUS_BYTES },
     consumers,
     activeConsumers,
     packetsInPerSecond: sent.relay / relaySeconds,
@@ -245,13 +248,23 @@ async function main(): Promise<void> {
   };
   console.log(JSON.stringify(result, null, 2));
   console.log(
-    `added by the relay: p50 ${result.addedLatencyMs.p50} ms, p90 ${result.addedLatencyMs.p90} ms, p99 ${result.addedLatencyMs.p99} ms (relay p99 ${round(relay.p99)} − direct p99 ${round(direct.p99)}; load average ${load.toFixed(2)})`,
+    `${pacing}: added by the relay p50 ${result.addedLatencyMs.p50} ms, p90 ${result.addedLatencyMs.p90} ms, p99 ${result.addedLatencyMs.p99} ms (relay p99 ${round(relay.p99)} − direct p99 ${round(direct.p99)}; load average ${load.toFixed(2)})`,
   );
-  const out = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', `voice-${result.date.slice(0, 10)}-${PACING}.json`);
-  await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
   for (const c of everyone) c.socket.close();
   host.send({ type: 'stop' });
+  await new Promise<void>((r) => host.once('exit', () => r()));
+  return result;
+}
+
+async function main(): Promise<void> {
+  const runs: Record<string, unknown>[] = [];
+  for (const pacing of PACINGS) runs.push(await run(pacing));
+  const date = new Date().toISOString();
+  const suffix = PACINGS.length === 1 ? `-${PACINGS[0]}` : '';
+  const out = process.env.BENCH_OUT ?? join(ROOT, 'bench', 'results', `voice-${date.slice(0, 10)}${suffix}.json`);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(runs.length === 1 ? runs[0] : { runs }, null, 2)}\n`);
+  console.log(`results: ${out}`);
 }
 
 main().catch((err: unknown) => {
