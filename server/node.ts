@@ -1,5 +1,6 @@
 import express from 'express';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { apiRoutes, createApiApp } from './api/app.js';
 import { RateLimiter } from './api/middleware/rate-limit.js';
@@ -26,6 +27,11 @@ import { LogBuffer } from './log-buffer.js';
 import { nodeLogger, nodeServices } from './node-services.js';
 import { ServiceGate } from './services-registry.js';
 import { packageVersion } from './package-version.js';
+import { publicCors } from './api/middleware/cors.js';
+import { MdnsAdvertiser } from './lan/mdns-advertiser.js';
+import { lanAddresses } from './lan/lan-addresses.js';
+import { buildLanInvite } from './lan/lan-invite.js';
+import { readDefaultAvatars } from './resources.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -37,6 +43,8 @@ export interface StartOptions {
   voiceTls?: TlsSource;
   /** Thread auto-archiving: time between sweeps (default 60 s) and the clock they read (tests). */
   threadArchiver?: { intervalMs?: number; now?: () => number };
+  /** mDNS socket options (tests announce on loopback); used only while `lan.mdns` is on. */
+  mdnsSocket?: { interface?: string; loopback?: boolean; port?: number; ip?: string };
 }
 
 export interface NodeStatus {
@@ -185,7 +193,24 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const services = nodeServices({ db, core, gateway, gates, voice: () => voice.status(), embedded: !config.databaseUrl, logger });
     const version = packageVersion(import.meta.url);
 
-    root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments }));
+    // Public surfaces answer web clients on other origins (Spacebar clients); /admin does not.
+    root.use(['/api', '/cdn', '/.well-known/spacebar'], publicCors());
+    root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments, defaultAvatars: await readDefaultAvatars() }));
+    const mdns = config.lan.mdns ? new MdnsAdvertiser({ socket: options.mdnsSocket, onError: (err) => logger.warn({ err }, 'mDNS announcement failed') }) : undefined;
+    if (mdns) {
+      cleanups.push(() => mdns.close());
+      const serverName = (await core.adminSettings.get()).server_name;
+      await mdns.announce({ name: `${serverName} (${hostname()})`, httpPort: port, httpsPort: listeners.httpsPort, version });
+    }
+    const lan = {
+      invite: () =>
+        buildLanInvite({
+          addresses: () => lanAddresses(),
+          ports: () => ({ http: port, https: listeners.httpsPort }),
+          tlsMode: () => tls.mode,
+          mdns: () => ({ enabled: mdns !== undefined, records: mdns?.published ?? [] }),
+        }),
+    };
     root.use('/api', gates.api.middleware());
     const endpoints = () => ({ publicUrl: publicUrlNow(), httpPort: port, httpsPort: listeners.httpsPort });
     const apiApp = createApiApp({
@@ -197,6 +222,10 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       get gatewayUrl() {
         return gatewayUrlNow();
       },
+      // Discovery derives URLs from each request unless a public URL is set (or ACME names the host).
+      configuredPublicUrl: () => ((config.publicUrl ?? savedUrl ?? tls.acmeDomain) ? publicUrlNow() : undefined),
+      trustProxy: config.trustProxy,
+      lan,
       maxJsonBodyBytes: config.maxJsonBodyBytes,
       maxUploadBytes: config.maxUploadBytes,
       rateLimiter,
