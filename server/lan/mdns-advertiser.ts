@@ -21,9 +21,9 @@ export interface MdnsOptions {
 /** The service types announced: Hearth's own and the generic web one (browsers and LAN tools list it). */
 export const MDNS_TYPES = ['hearth', 'http'] as const;
 
-/** TXT of both records: `api` is the API path, `gw` the gateway path, `tls` the HTTPS port or empty. */
+/** TXT of both records: `api` the API path, `gw` the gateway path, `tls` the HTTPS port (absent without TLS). */
 export function mdnsTxt(a: MdnsAnnouncement): Record<string, string> {
-  return { api: '/api', gw: '/gateway', wk: '/.well-known/spacebar', version: a.version, tls: a.httpsPort === undefined ? '' : String(a.httpsPort), path: '/' };
+  return { api: '/api', gw: '/gateway', wk: '/.well-known/spacebar', version: a.version, path: '/', ...(a.httpsPort === undefined ? {} : { tls: String(a.httpsPort) }) };
 }
 
 /**
