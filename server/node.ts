@@ -163,9 +163,14 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     onResync(() => gateway.invalidateAll());
     const savedUrl = (await core.adminSettings.get()).public_url;
     const publicHost = (config.publicUrl ?? savedUrl) ? new URL((config.publicUrl ?? savedUrl)!).hostname : undefined;
+    let afterTlsApplied = async (): Promise<void> => undefined;
     const tls = await TlsService.open({
       store: new TlsStore(join(config.dataDir, 'tls')),
-      apply: (material) => listeners.applyTls(material),
+      // After the listener changes, the mDNS TXT follows (the `tls` port appears or goes).
+      apply: async (material) => {
+        await listeners.applyTls(material);
+        await afterTlsApplied();
+      },
       lanNames: () => lanNames(publicHost),
       onError: (err, what) => logger.error({ err }, `${what} failed`),
     });
@@ -200,7 +205,9 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     if (mdns) {
       cleanups.push(() => mdns.close());
       const serverName = (await core.adminSettings.get()).server_name;
-      await mdns.announce({ name: `${serverName} (${hostname()})`, httpPort: port, httpsPort: listeners.httpsPort, version });
+      const announce = () => mdns.announce({ name: `${serverName} (${hostname()})`, httpPort: port, httpsPort: listeners.httpsPort, version });
+      await announce();
+      afterTlsApplied = () => (mdns.closed ? Promise.resolve() : announce().catch((err: unknown) => logger.warn({ err }, 'mDNS re-announcement failed')));
     }
     const lan = {
       invite: () =>

@@ -43,7 +43,7 @@ export class MdnsAdvertiser {
     return this.isClosed;
   }
 
-  /** The records published now (type, name, port, TXT). */
+  /** The records published now (type as `_hearth._tcp`, name, port, TXT). */
   get published(): { type: string; name: string; port: number; txt: Record<string, string> }[] {
     return this.services.map((s) => ({ type: s.type, name: s.name, port: s.port, txt: s.txt as Record<string, string> }));
   }

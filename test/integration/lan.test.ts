@@ -38,6 +38,16 @@ test('mDNS: the node is found as _hearth._tcp and _http._tcp with its port and T
   const http = await find(bonjour, 'http', node.port);
   assert.equal(http.txt.path, '/');
 
+  // Turning on the internal CA re-announces with the HTTPS port in TXT.
+  const admin = new AdminApi(node.localUrl);
+  await admin.setup(node.setupLink);
+  const tls = await admin.request('PUT', '/tls', { body: { mode: 'internal-ca' } });
+  assert.equal(tls.status, 200);
+  const fresh = new Bonjour({ port: MDNS_PORT } as never, (err: unknown) => assert.fail(String(err)));
+  t.after(() => new Promise<void>((resolve) => fresh.destroy(() => resolve())));
+  const secured = await find(fresh, 'hearth', node.port);
+  assert.equal(secured.txt.tls, String(tls.body.https_port));
+
   // Stopping the node sends the goodbye: a browser sees the service go down.
   const down = new Promise<string>((resolve) => {
     const browser = bonjour.find({ type: 'hearth' });
