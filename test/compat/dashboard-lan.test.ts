@@ -3,12 +3,15 @@
 // rendered pixels) to exactly that URL, and with the internal CA the https URL and the trust steps.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { AdminApi } from '../helpers/admin.js';
 import { startBrowser } from '../helpers/browser.js';
 import { startTestNode } from '../helpers/node.js';
+
+// jsqr is CommonJS: at runtime the default import is the function; its types describe `{ default }`.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as typeof jsQRModule.default;
 
 const MDNS_PORT = 20_000 + Math.floor(Math.random() * 20_000);
 
