@@ -1,6 +1,8 @@
 import express from 'express';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
+import type { IncomingMessage } from 'node:http';
+import { advertisedUrls } from './core/advertised-urls.js';
 import type { Logger } from 'pino';
 import { apiRoutes, createApiApp } from './api/app.js';
 import { RateLimiter } from './api/middleware/rate-limit.js';
@@ -147,8 +149,17 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const root = express();
     root.disable('x-powered-by');
     const gatewayUrlNow = () => `${publicUrlNow().replace(/^http/, 'ws')}/gateway`;
+    // Discovery and resume URLs come from each request unless a public URL is set (or ACME names the host).
+    const advertised = (req: IncomingMessage) =>
+      advertisedUrls(req, {
+        configuredPublicUrl: () => ((config.publicUrl ?? savedUrl ?? tlsAcmeDomain()) ? publicUrlNow() : undefined),
+        fallbackUrl: () => publicUrlNow(),
+        trustProxy: config.trustProxy,
+      });
+    let tlsAcmeDomain = (): string | undefined => undefined;
     const gateway = new GatewayServer({
       core,
+      advertised,
       logger: logger.child({ service: 'gateway' }),
       heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
       limits: config.gateway,
@@ -175,6 +186,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       onError: (err, what) => logger.error({ err }, `${what} failed`),
     });
     cleanups.push(() => tls.close());
+    tlsAcmeDomain = () => tls.acmeDomain;
     const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'));
     cleanups.push(() => rabbitmq.close());
     await listeners.start(null);
@@ -229,9 +241,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       get gatewayUrl() {
         return gatewayUrlNow();
       },
-      // Discovery derives URLs from each request unless a public URL is set (or ACME names the host).
-      configuredPublicUrl: () => ((config.publicUrl ?? savedUrl ?? tls.acmeDomain) ? publicUrlNow() : undefined),
-      trustProxy: config.trustProxy,
+      advertised,
       lan,
       maxJsonBodyBytes: config.maxJsonBodyBytes,
       maxUploadBytes: config.maxUploadBytes,

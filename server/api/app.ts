@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import type { RabbitMqSettings } from '../events/rabbitmq-settings.js';
@@ -33,7 +34,7 @@ import { scheduledEventRoutes } from './routes/scheduled-events.js';
 import { expressionRoutes } from './routes/expressions.js';
 import { threadRoutes } from './routes/threads.js';
 import { instanceRoutes, wellKnownRoutes } from './routes/instance.js';
-import { advertisedUrls } from './advertised-urls.js';
+import type { AdvertisedUrls } from '../core/advertised-urls.js';
 
 export interface ApiDeps {
   core: Core;
@@ -49,10 +50,8 @@ export interface ApiDeps {
   nodeAdmin?: TlsRouteDeps & { rabbitmq: RabbitMqSettings };
   /** Service control and logs for the dashboard; without them those admin routes are absent. */
   admin?: AdminNodeDeps;
-  /** The configured public URL (config or dashboard, TLS applied); undefined: discovery answers with the request's host. */
-  configuredPublicUrl?: () => string | undefined;
-  /** Believe X-Forwarded-Proto/Host (behind a reverse proxy). */
-  trustProxy?: boolean;
+  /** Discovery URLs for a request (core/advertised-urls.ts); without it, built from `publicUrl`. */
+  advertised?: (req: IncomingMessage) => AdvertisedUrls;
   /** The dashboard's LAN party invite; without it `/admin/api/lan` is absent. */
   lan?: LanInviteSource;
   /** The built dashboard (app/renderer/dist by default). */
@@ -105,12 +104,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
     get gatewayUrl() {
       return deps.gatewayUrl;
     },
-    advertised: (req) =>
-      advertisedUrls(req, {
-        configuredPublicUrl: deps.configuredPublicUrl ?? (() => deps.publicUrl),
-        fallbackUrl: () => deps.publicUrl,
-        trustProxy: deps.trustProxy ?? false,
-      }),
+    advertised: (req) => deps.advertised?.(req) ?? { base: deps.publicUrl, api: `${deps.publicUrl}/api`, gateway: deps.gatewayUrl, cdn: `${deps.publicUrl}/cdn` },
     maxUploadBytes: deps.maxUploadBytes ?? 25 * 1024 * 1024,
     maxJsonBodyBytes: deps.maxJsonBodyBytes,
   };

@@ -78,7 +78,8 @@ test('a Spacebar web client on another origin: discovery, CORS, register, zlib-s
   assert.deepEqual([ready.guilds, ready.merged_members, ready.private_channels, ready.relationships], [[], [], [], []]);
   assert.deepEqual(ready.read_state, { version: 0, partial: false, entries: [] });
   assert.deepEqual(ready.user_guild_settings.entries, []);
-  assert.ok(ready.session_id && ready.resume_gateway_url);
+  assert.ok(ready.session_id);
+  assert.equal(ready.resume_gateway_url, `${base.replace('http', 'ws')}/gateway`, 'resume on the host the client used');
   assert.deepEqual(r.supplemental.guilds, []);
 
   // The guild: GUILD_CREATE with the full shape; the default text channel first.
@@ -146,7 +147,7 @@ test('a Spacebar web client on another origin: discovery, CORS, register, zlib-s
 });
 
 test('a LAN address typed by a friend comes back in every advertised URL; proxies only when trusted', async (t) => {
-  const { base } = await startTestNode(t);
+  const { base, api } = await startTestNode(t);
   const port = new URL(base).port;
   const lan = `192.0.2.10:${port}`;
   const wk = await getWithHost(base, '/.well-known/spacebar', lan);
@@ -160,6 +161,11 @@ test('a LAN address typed by a friend comes back in every advertised URL; proxie
   assert.equal(forwarded.body.apiEndpoint, `http://${lan}/api`);
   const junk = await getWithHost(base, '/api/policies/instance/domains', 'bad host/../x');
   assert.equal(junk.body.apiEndpoint, `${base}/api`);
+  // The gateway's resume URL follows the Host of the upgrade request too.
+  const user = await api.register('lanfriend');
+  const gw = await GatewayClient.connect(base, 'v=9&encoding=json', { headers: { host: lan } });
+  t.after(() => gw.close());
+  assert.equal((await gw.identify(user.token)).resume_gateway_url, `ws://${lan}/gateway`);
 
   // CORS preflight: echoes the requested headers (Authorization, Content-Type, Referrer), any origin, no credentials.
   const preflight = await fetch(`${base}/api/v9/auth/register`, {

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Core } from '../../core/core.js';
-import type { AdvertisedUrls } from '../advertised-urls.js';
+import type { AdvertisedUrls } from '../../core/advertised-urls.js';
 
 /** What route modules are given. */
 export interface RouteDeps {

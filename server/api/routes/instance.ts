@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AdvertisedUrls } from '../advertised-urls.js';
+import type { AdvertisedUrls } from '../../core/advertised-urls.js';
 import { route } from '../middleware/route.js';
 import type { RouteDeps } from './deps.js';
 
