@@ -22,6 +22,8 @@ export async function fermiFlow(typedUrl: string): Promise<Record<string, any>> 
   const email = `${who}@example.test`;
   const badRegister = await json(await fetch(`${A}/auth/register`, { method: 'POST', headers: { ...headers(), Referrer: location.href }, body: JSON.stringify({ email, username: who, password: 'x', date_of_birth: '2000-01-01', consent: true }) }));
   const register = await json(await fetch(`${A}/auth/register`, { method: 'POST', headers: { ...headers(), Referrer: location.href }, body: JSON.stringify({ email, username: who, password: 'correct horse battery', date_of_birth: '2000-01-01', consent: true }) }));
+  const taken = await json(await fetch(`${A}/auth/register`, { method: 'POST', headers: { ...headers(), Referrer: location.href }, body: JSON.stringify({ email, username: who, password: 'correct horse battery', date_of_birth: '', consent: true }) }));
+  const taken2 = await json(await fetch(`${A}/auth/register`, { method: 'POST', headers: { ...headers(), Referrer: location.href }, body: JSON.stringify({ email, username: who, password: 'correct horse battery', date_of_birth: '2000-01-01', consent: true }) }));
   const badLogin = await json(await fetch(`${A}/auth/login`, { method: 'POST', headers: headers(), body: JSON.stringify({ login: email, password: 'wrong password' }) }));
   const login = await json(await fetch(`${A}/auth/login`, { method: 'POST', headers: headers(), body: JSON.stringify({ login: email, password: 'correct horse battery' }) }));
   const token: string = register.body.token;
@@ -156,7 +158,7 @@ export async function fermiFlow(typedUrl: string): Promise<Record<string, any>> 
     bad.onclose = (ev) => resolve(ev.code);
   });
   return {
-    wk: wk.body, domains: domains.body, ping, ping9: ping9.body, config, badRegister, register, badLogin, login, hello: hello.d,
+    wk: wk.body, domains: domains.body, ping, ping9: ping9.body, config, badRegister, register, taken, taken2, badLogin, login, hello: hello.d,
     ready: ready.d, supplemental: supplemental.d, firstFrame: log[0], created, guildCreate: guildCreate.d, member, overwriteStatus: overwrite.status,
     memberList: memberList.d, emptyHistory: emptyHistory.body, typingStatus: typing.status, sent1, create1: create1.d, sent2, history: history.body,
     older: older.body, ackStatus: ack.status, chunk: chunk.d, avatarStatus: avatar.status, avatarType: avatar.headers.get('content-type'), avatarBytes,

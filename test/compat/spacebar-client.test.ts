@@ -60,6 +60,10 @@ test('a Spacebar web client on another origin: discovery, CORS, register, zlib-s
   assert.equal(r.badRegister.status, 400);
   assert.ok(r.badRegister.body.errors.password._errors[0].message);
   assert.equal(typeof r.register.body.token, 'string');
+  // Taken email and username, and Fermi's empty date of birth: each error under its input's name.
+  assert.equal(r.taken.status, 400);
+  assert.deepEqual(Object.keys(r.taken.body.errors).sort(), ['date_of_birth']);
+  assert.deepEqual(Object.keys(r.taken2.body.errors).sort(), ['email', 'username']);
   assert.equal(r.badLogin.status, 400);
   assert.ok(r.badLogin.body.errors.login._errors[0].message);
   assert.ok(r.badLogin.body.errors.password._errors[0].message);
