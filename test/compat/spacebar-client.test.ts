@@ -165,6 +165,7 @@ test('a LAN address typed by a friend comes back in every advertised URL; proxie
   assert.equal(forwarded.body.apiEndpoint, `http://${lan}/api`);
   const junk = await getWithHost(base, '/api/policies/instance/domains', 'bad host/../x');
   assert.equal(junk.body.apiEndpoint, `${base}/api`);
+  assert.deepEqual((await getWithHost(base, '/api/v10/gateway', lan)).body, { url: `ws://${lan}/gateway` });
   // The gateway's resume URL follows the Host of the upgrade request too.
   const user = await api.register('lanfriend');
   const gw = await GatewayClient.connect(base, 'v=9&encoding=json', { headers: { host: lan } });
