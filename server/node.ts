@@ -1,5 +1,8 @@
 import express from 'express';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
+import type { IncomingMessage } from 'node:http';
+import { advertisedUrls } from './core/advertised-urls.js';
 import type { Logger } from 'pino';
 import { apiRoutes, createApiApp } from './api/app.js';
 import { RateLimiter } from './api/middleware/rate-limit.js';
@@ -26,6 +29,11 @@ import { LogBuffer } from './log-buffer.js';
 import { nodeLogger, nodeServices } from './node-services.js';
 import { ServiceGate } from './services-registry.js';
 import { packageVersion } from './package-version.js';
+import { publicCors } from './api/middleware/cors.js';
+import { MdnsAdvertiser } from './lan/mdns-advertiser.js';
+import { lanAddresses } from './lan/lan-addresses.js';
+import { buildLanInvite } from './lan/lan-invite.js';
+import { readDefaultAvatars } from './resources.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -37,6 +45,8 @@ export interface StartOptions {
   voiceTls?: TlsSource;
   /** Thread auto-archiving: time between sweeps (default 60 s) and the clock they read (tests). */
   threadArchiver?: { intervalMs?: number; now?: () => number };
+  /** mDNS socket options (tests announce on loopback); used only while `lan.mdns` is on. */
+  mdnsSocket?: { interface?: string; loopback?: boolean; port?: number; ip?: string };
 }
 
 export interface NodeStatus {
@@ -139,8 +149,17 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const root = express();
     root.disable('x-powered-by');
     const gatewayUrlNow = () => `${publicUrlNow().replace(/^http/, 'ws')}/gateway`;
+    // Discovery and resume URLs come from each request unless a public URL is set (or ACME names the host).
+    const advertised = (req: IncomingMessage) =>
+      advertisedUrls(req, {
+        configuredPublicUrl: () => ((config.publicUrl ?? savedUrl ?? tlsAcmeDomain()) ? publicUrlNow() : undefined),
+        fallbackUrl: () => publicUrlNow(),
+        trustProxy: config.trustProxy,
+      });
+    let tlsAcmeDomain = (): string | undefined => undefined;
     const gateway = new GatewayServer({
       core,
+      advertised,
       logger: logger.child({ service: 'gateway' }),
       heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
       limits: config.gateway,
@@ -155,13 +174,19 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     onResync(() => gateway.invalidateAll());
     const savedUrl = (await core.adminSettings.get()).public_url;
     const publicHost = (config.publicUrl ?? savedUrl) ? new URL((config.publicUrl ?? savedUrl)!).hostname : undefined;
+    let afterTlsApplied = async (): Promise<void> => undefined;
     const tls = await TlsService.open({
       store: new TlsStore(join(config.dataDir, 'tls')),
-      apply: (material) => listeners.applyTls(material),
+      // After the listener changes, the mDNS TXT follows (the `tls` port appears or goes).
+      apply: async (material) => {
+        await listeners.applyTls(material);
+        await afterTlsApplied();
+      },
       lanNames: () => lanNames(publicHost),
       onError: (err, what) => logger.error({ err }, `${what} failed`),
     });
     cleanups.push(() => tls.close());
+    tlsAcmeDomain = () => tls.acmeDomain;
     const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'));
     cleanups.push(() => rabbitmq.close());
     await listeners.start(null);
@@ -185,7 +210,26 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const services = nodeServices({ db, core, gateway, gates, voice: () => voice.status(), embedded: !config.databaseUrl, logger });
     const version = packageVersion(import.meta.url);
 
-    root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments }));
+    // Public surfaces answer web clients on other origins (Spacebar clients); /admin does not.
+    root.use(['/api', '/cdn', '/.well-known/spacebar'], publicCors());
+    root.use('/cdn', gates.cdn.middleware(), createCdnApp({ storage, attachments: core.attachments, defaultAvatars: await readDefaultAvatars() }));
+    const mdns = config.lan.mdns ? new MdnsAdvertiser({ socket: options.mdnsSocket, onError: (err) => logger.warn({ err }, 'mDNS announcement failed') }) : undefined;
+    if (mdns) {
+      cleanups.push(() => mdns.close());
+      const serverName = (await core.adminSettings.get()).server_name;
+      const announce = () => mdns.announce({ name: `${serverName} (${hostname()})`, httpPort: port, httpsPort: listeners.httpsPort, version });
+      await announce();
+      afterTlsApplied = () => (mdns.closed ? Promise.resolve() : announce().catch((err: unknown) => logger.warn({ err }, 'mDNS re-announcement failed')));
+    }
+    const lan = {
+      invite: () =>
+        buildLanInvite({
+          addresses: () => lanAddresses(),
+          ports: () => ({ http: port, https: listeners.httpsPort }),
+          tlsMode: () => tls.mode,
+          mdns: () => ({ enabled: mdns !== undefined, records: mdns?.published ?? [] }),
+        }),
+    };
     root.use('/api', gates.api.middleware());
     const endpoints = () => ({ publicUrl: publicUrlNow(), httpPort: port, httpsPort: listeners.httpsPort });
     const apiApp = createApiApp({
@@ -197,6 +241,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       get gatewayUrl() {
         return gatewayUrlNow();
       },
+      advertised,
+      lan,
       maxJsonBodyBytes: config.maxJsonBodyBytes,
       maxUploadBytes: config.maxUploadBytes,
       rateLimiter,

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Core } from '../core/core.js';
 import type { RabbitMqSettings } from '../events/rabbitmq-settings.js';
@@ -13,6 +14,7 @@ import { adminSession } from './middleware/admin-session.js';
 import { dashboardRoutes } from './routes/admin-dashboard.js';
 import { adminModerationRoutes } from './routes/admin-moderation.js';
 import { adminNodeRoutes, type AdminNodeDeps } from './routes/admin-node.js';
+import { adminLanRoutes, type LanInviteSource } from './routes/admin-lan.js';
 import { applicationRoutes } from './routes/applications.js';
 import { authRoutes } from './routes/auth.js';
 import { banRoutes } from './routes/bans.js';
@@ -31,6 +33,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { scheduledEventRoutes } from './routes/scheduled-events.js';
 import { expressionRoutes } from './routes/expressions.js';
 import { threadRoutes } from './routes/threads.js';
+import { instanceRoutes, wellKnownRoutes } from './routes/instance.js';
+import type { AdvertisedUrls } from '../core/advertised-urls.js';
 
 export interface ApiDeps {
   core: Core;
@@ -46,6 +50,10 @@ export interface ApiDeps {
   nodeAdmin?: TlsRouteDeps & { rabbitmq: RabbitMqSettings };
   /** Service control and logs for the dashboard; without them those admin routes are absent. */
   admin?: AdminNodeDeps;
+  /** Discovery URLs for a request (core/advertised-urls.ts); without it, built from `publicUrl`. */
+  advertised?: (req: IncomingMessage) => AdvertisedUrls;
+  /** The dashboard's LAN party invite; without it `/admin/api/lan` is absent. */
+  lan?: LanInviteSource;
   /** The built dashboard (app/renderer/dist by default). */
   dashboardDir?: string;
 }
@@ -96,12 +104,13 @@ export function createApiApp(deps: ApiDeps): express.Express {
     get gatewayUrl() {
       return deps.gatewayUrl;
     },
+    advertised: (req) => deps.advertised?.(req) ?? { base: deps.publicUrl, api: `${deps.publicUrl}/api`, gateway: deps.gatewayUrl, cdn: `${deps.publicUrl}/cdn` },
     maxUploadBytes: deps.maxUploadBytes ?? 25 * 1024 * 1024,
     maxJsonBodyBytes: deps.maxJsonBodyBytes,
   };
 
   const api = express.Router({ caseSensitive: true });
-  for (const register of [authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, socialRoutes, messageRoutes, roleRoutes, memberRoutes, banRoutes, commandRoutes, interactionRoutes, webhookRoutes, expressionRoutes, scheduledEventRoutes, guildExtraRoutes, accountExtraRoutes, threadRoutes]) {
+  for (const register of [instanceRoutes, authRoutes, userRoutes, applicationRoutes, gatewayRoutes, guildRoutes, channelRoutes, socialRoutes, messageRoutes, roleRoutes, memberRoutes, banRoutes, commandRoutes, interactionRoutes, webhookRoutes, expressionRoutes, scheduledEventRoutes, guildExtraRoutes, accountExtraRoutes, threadRoutes]) {
     register(api, routeDeps);
   }
   api.use((_req, _res, next) => next(new HttpError('NOT_FOUND')));
@@ -111,6 +120,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   adminRoutes(admin, routeDeps);
   if (deps.admin) adminNodeRoutes(admin, routeDeps, deps.admin);
   adminModerationRoutes(admin, routeDeps);
+  if (deps.lan) adminLanRoutes(admin, routeDeps, deps.lan);
   if (deps.nodeAdmin) {
     adminTlsRoutes(admin, routeDeps, deps.nodeAdmin);
     adminRabbitMqRoutes(admin, routeDeps, deps.nodeAdmin.rabbitmq);
@@ -121,6 +131,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const json = express.json({ limit: deps.maxJsonBodyBytes, strict: false });
   app.use(decodeAt);
   if (deps.nodeAdmin) app.use(tlsPublicRoutes(deps.nodeAdmin.tls));
+  app.use(wellKnownRoutes(routeDeps.advertised));
   app.use('/api', stripVersion, rateLimit(deps.core.auth, deps.rateLimiter), json, api);
   app.use('/admin', json, admin);
   app.use(errorHandler(deps.logger));

@@ -17,7 +17,12 @@ const EXPRESSION_PATH = /^\/(emojis|stickers)\/(\d{1,20})\.(png|gif|webp|jpg|jpe
 
 const notFound = (res: Response) => void res.status(404).json({ message: '404: Not Found', code: 0 });
 
+/** Default avatars: /embed/avatars/<0-5>.png (clients pick one from the user id). */
+const DEFAULT_AVATAR_PATH = /^\/embed\/avatars\/([0-5])\.png$/;
+
 export interface CdnDeps {
+  /** The six default avatar PNGs, index = number in the path; absent ones answer 404. */
+  defaultAvatars?: readonly (Buffer | undefined)[];
   storage: FileStorage;
   /** Where attachments are stored (their rows name key and content type). */
   attachments?: Pick<AttachmentService, 'locate'>;
@@ -27,6 +32,12 @@ export interface CdnDeps {
 export function createCdnApp(deps: CdnDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.get(DEFAULT_AVATAR_PATH, (req: Request, res: Response) => {
+    const data = deps.defaultAvatars?.[Number(DEFAULT_AVATAR_PATH.exec(req.path)![1])];
+    if (!data) return notFound(res);
+    res.set('Cache-Control', 'public, max-age=86400');
+    res.type('image/png').send(data);
+  });
   app.get(ATTACHMENT_PATH, (req: Request, res: Response, next: NextFunction) => {
     const [, channelId, attachmentId, filename] = ATTACHMENT_PATH.exec(req.path)!;
     void serveAttachment(deps, res, channelId!, attachmentId!, filename!).catch(next);

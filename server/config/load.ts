@@ -14,6 +14,8 @@ export const configDefaults = (env: NodeJS.ProcessEnv = process.env): HearthConf
   port: 8420,
   httpsPort: 8443,
   publicUrl: undefined,
+  trustProxy: false,
+  lan: { mdns: true },
   databaseUrl: undefined,
   rabbitmqUrl: undefined,
   rabbitmqExchange: 'hearth.events',
@@ -61,6 +63,16 @@ function envLayer(env: NodeJS.ProcessEnv): { layer: ConfigLayer; origin: Map<str
     if (raw === undefined || raw === '') continue;
     layer[key] = type === 'int' && /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
     origin.set(key, name);
+  }
+  // Switches: `on`/`off`; anything else is left for validation to report.
+  const flag = (raw: string): unknown => (raw === 'on' ? true : raw === 'off' ? false : raw);
+  if (env.HEARTH_TRUST_PROXY) {
+    layer.trustProxy = flag(env.HEARTH_TRUST_PROXY);
+    origin.set('trustProxy', 'HEARTH_TRUST_PROXY');
+  }
+  if (env.HEARTH_LAN_MDNS) {
+    layer.lan = { mdns: flag(env.HEARTH_LAN_MDNS) };
+    origin.set('lan', 'HEARTH_LAN_MDNS');
   }
   const limits = env.HEARTH_RATE_LIMITS;
   if (limits !== undefined && limits !== '') {

@@ -16,6 +16,10 @@ export const configSchema = z
       .url({ protocol: /^https?$/ })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
+    /** Believe X-Forwarded-Proto/Host when deriving advertised URLs (only behind a reverse proxy you run). */
+    trustProxy: z.boolean(),
+    /** LAN party: advertise the node on the local network with mDNS (`_hearth._tcp`, `_http._tcp`). */
+    lan: z.object({ mdns: z.boolean() }),
     /** External PostgreSQL. When absent the node runs an embedded PostgreSQL in dataDir. */
     databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** RabbitMQ: when set the node uses the RabbitMQ event bus (several nodes on one database). */

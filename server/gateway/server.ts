@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Core } from '../core/core.js';
+import type { AdvertisedUrls } from '../core/advertised-urls.js';
 import { GatewayConnection } from './connection.js';
 import { ZlibStream } from './encoding/frames.js';
 import { IdentifyThrottle } from './identify-throttle.js';
@@ -17,6 +18,8 @@ export interface GatewayOptions {
   heartbeatIntervalMs: number;
   /** ws(s)://host/gateway, sent as resume_gateway_url. */
   gatewayUrl: string;
+  /** The URLs for the upgrade request (its Host unless a public URL is set): resume_gateway_url follows it. */
+  advertised?: (req: IncomingMessage) => AdvertisedUrls;
   /** `gateway` of the config: resume window, replay size, shard and send limits. */
   limits: GatewayLimits;
 }
@@ -122,7 +125,7 @@ export class GatewayServer implements GatewayControl {
         core: this.options.core,
         logger: this.options.logger,
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
-        resumeUrl: this.options.gatewayUrl,
+        resumeUrl: this.options.advertised?.(req).gateway ?? this.options.gatewayUrl,
         limits,
         registry: this.registry,
         identifyThrottle: this.identifyThrottle,

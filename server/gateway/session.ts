@@ -391,7 +391,7 @@ export class GatewaySession {
 
   /** GUILD_CREATE as this session may see it: presences with GUILD_PRESENCES, other members with GUILD_MEMBERS. */
   shapeGuildCreate(payload: Record<string, unknown>): Record<string, unknown> {
-    return shapeGuildCreate(payload, this.intents, this.ctx!.userId, this.core.presences);
+    return shapeGuildCreate(payload, this.intents, this.ctx!.userId, this.core.presences, !this.ctx!.bot);
   }
 
   private async recheckToken(): Promise<void> {

@@ -91,6 +91,8 @@ test('electron-builder --linux dir packs main, preload, child, dashboard, and un
   for (const file of ['/app/main/dist/main.js', '/app/main/dist/preload.cjs', '/app/main/dist/node-child.cjs', '/app/main/dist/node-child-main.js', '/app/renderer/dist/index.html']) {
     assert.ok(files.has(file), `${file} is in app.asar`);
   }
+  // The CDN's default avatars travel as extra resources; server/resources.ts finds them by walking up from the bundle.
+  assert.ok(existsSync(join(resources, 'default-avatars', '0.png')), 'default avatars beside app.asar');
   if (realDashboard) assert.ok([...files].some((f) => /^\/app\/renderer\/dist\/assets\/.+\.js$/.test(f)), 'the dashboard’s scripts are packed');
   const preload = asar.extractFile(archive, 'app/main/dist/preload.cjs').toString();
   assert.deepEqual([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]), ['electron'], 'the CommonJS preload requires only electron');

@@ -45,6 +45,8 @@ export async function startTestNode(t: Pick<TestContext, 'after'>, overrides: Te
       httpsPort: 0,
       logLevel: 'silent',
       rateLimits: { ...configDefaults({}).rateLimits, enabled: false },
+      // No mDNS announcements from tests unless one asks (test/integration/lan.test.ts).
+      lan: { mdns: false },
       ...overrides,
       gateway: { identifyIntervalMs: 0, ...overrides.gateway },
       // Voice on free ports with one worker: test files run in parallel on a small machine.

@@ -82,6 +82,8 @@ const PLAIN_MEMBER_MAY = new Set([
   'GET /channels/:channelId/messages/:messageId',
   'POST /channels/:channelId/messages',
   'POST /channels/:channelId/typing',
+  // A read marker (Spacebar clients): anyone who can read the channel.
+  'POST /channels/:channelId/messages/:messageId/ack',
   'POST /channels/:channelId/invites',
   'GET /channels/:channelId/pins',
   'GET /channels/:channelId/messages/pins',

@@ -73,7 +73,8 @@ test('TLS modes through the admin API', async (t) => {
     for (const host of ['localhost', '127.0.0.1']) {
       const res = await undiciFetch(`https://${host}:${httpsPort}/api/v10/gateway`, { dispatcher: agent });
       assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { url: `wss://127.0.0.1:${httpsPort}/gateway` });
+      // No public URL configured: the URL names the host the client used.
+      assert.deepEqual(await res.json(), { url: `wss://${host}:${httpsPort}/gateway` });
     }
     const untrusting = new Agent();
     st.after(() => untrusting.close());
@@ -84,7 +85,8 @@ test('TLS modes through the admin API', async (t) => {
     assert.equal((await secure.next((p) => p.op === 10)).d.heartbeat_interval > 0, true);
     const ready = await secure.identify(owner.token);
     assert.equal(ready.user.id, owner.id);
-    assert.equal(ready.resume_gateway_url, `wss://127.0.0.1:${httpsPort}/gateway`);
+    // Without a configured public URL the resume URL is the host the client connected to (docs/web-clients.md).
+    assert.equal(ready.resume_gateway_url, `wss://localhost:${httpsPort}/gateway`);
   });
 
   await t.test('the database and the open plain-HTTP gateway session survived the switch', async () => {

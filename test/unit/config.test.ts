@@ -21,6 +21,8 @@ test('defaults apply when nothing is set', async (t) => {
     port: 8420,
     httpsPort: 8443,
     publicUrl: undefined,
+    trustProxy: false,
+    lan: { mdns: true },
     databaseUrl: undefined,
     rabbitmqUrl: undefined,
     rabbitmqExchange: 'hearth.events',
@@ -86,6 +88,14 @@ test('<dataDir>/config.json is read when HEARTH_CONFIG is not set', async (t) =>
   await writeFile(join(dir, 'config.json'), JSON.stringify({ port: 4444 }));
   assert.equal(loadConfig({ env: { HEARTH_DATA_DIR: dir } }).port, 4444);
   assert.equal(loadConfig({ env: {}, overrides: { dataDir: dir } }).port, 4444, 'the data dir may come from overrides');
+});
+
+test('HEARTH_LAN_MDNS and HEARTH_TRUST_PROXY switch mDNS and forwarded headers on and off', async (t) => {
+  const dir = await tempDir(t);
+  const config = loadConfig({ env: { HEARTH_DATA_DIR: dir, HEARTH_LAN_MDNS: 'off', HEARTH_TRUST_PROXY: 'on' } });
+  assert.deepEqual([config.lan.mdns, config.trustProxy], [false, true]);
+  assert.throws(() => loadConfig({ env: { HEARTH_DATA_DIR: dir, HEARTH_LAN_MDNS: 'maybe' } }), /HEARTH_LAN_MDNS/);
+  assert.throws(() => loadConfig({ env: { HEARTH_DATA_DIR: dir, HEARTH_TRUST_PROXY: 'yes' } }), /HEARTH_TRUST_PROXY/);
 });
 
 test('invalid values name where they came from', async (t) => {

@@ -12,6 +12,7 @@ import { RabbitMq } from './pages/RabbitMq';
 import { Settings } from './pages/Settings';
 import { Setup } from './pages/Setup';
 import { Tls } from './pages/Tls';
+import { Lan } from './pages/Lan';
 import { match, RouterProvider, useRouter } from './router';
 import { SessionContext } from './session';
 
@@ -21,6 +22,7 @@ function routePage(path: string): ReactNode {
   if (path === '/logs') return <Logs />;
   if (path === '/settings') return <Settings />;
   if (path === '/tls') return <Tls />;
+  if (path === '/lan') return <Lan />;
   if (path === '/rabbitmq') return <RabbitMq />;
   if (path === '/moderation') return <Moderation />;
   const guild = match('/moderation/:guildId', path);

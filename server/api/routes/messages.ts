@@ -98,6 +98,17 @@ export function messageRoutes(router: Router, { core, maxUploadBytes, maxJsonBod
     handler: async ({ ctx, params }) => (await core.intentPolicy.forReader(ctx, [await messages.get(ctx, params.channelId!, params.messageId!)]))[0],
   });
 
+  // Read markers (user clients such as Fermi ack what they have seen): checked like a read, not stored.
+  route(router, core.auth, {
+    method: 'post',
+    path: '/channels/:channelId/messages/:messageId/ack',
+    body: z.looseObject({}).optional(),
+    handler: async ({ ctx, params }) => {
+      await messages.get(ctx, params.channelId!, params.messageId!);
+      return { token: null };
+    },
+  });
+
   route(router, core.auth, {
     method: 'patch',
     path: '/channels/:channelId/messages/:messageId',

@@ -6,6 +6,7 @@ import { GatewayCloseError } from '../close-error.js';
 import { ONLINE, parsePresence } from '../presence.js';
 import { inShard, parseShard } from '../sharding.js';
 import type { GatewaySession } from '../session.js';
+import { readySupplemental, userReadyFields } from '../user-client.js';
 
 interface IdentifyData {
   token?: unknown;
@@ -82,7 +83,10 @@ export async function identify(session: GatewaySession, d: unknown): Promise<voi
     session_type: 'normal',
     auth_session_id_hash: '',
     _trace: ['hearth'],
+    // User clients (Spacebar web clients) need more in READY; bots keep Discord's bot READY.
+    ...(ctx.bot ? {} : userReadyFields(ready.user, guilds, ctx.userId, presence)),
   });
+  if (!ctx.bot) session.dispatch('READY_SUPPLEMENTAL', readySupplemental(guilds));
   if (ctx.bot) {
     for (const payload of payloads.values()) session.dispatch('GUILD_CREATE', session.shapeGuildCreate(payload));
   }

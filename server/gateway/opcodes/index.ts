@@ -3,6 +3,7 @@ import type { GatewaySession } from '../session.js';
 import { heartbeat, identify } from './identify.js';
 import { requestGuildMembers } from './members.js';
 import { presenceUpdate } from './presence.js';
+import { LAZY_GUILD_REQUEST, lazyGuildRequest } from './lazy-guild.js';
 import { resume } from './resume.js';
 import { voiceStateUpdate } from './voice-state.js';
 
@@ -16,4 +17,5 @@ export const opcodeHandlers: Partial<Record<GatewayOpcodes, OpcodeHandler>> = {
   [GatewayOpcodes.RequestGuildMembers]: requestGuildMembers,
   [GatewayOpcodes.PresenceUpdate]: presenceUpdate,
   [GatewayOpcodes.VoiceStateUpdate]: voiceStateUpdate,
+  [LAZY_GUILD_REQUEST as GatewayOpcodes]: lazyGuildRequest,
 };

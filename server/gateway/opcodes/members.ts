@@ -2,6 +2,7 @@ import { GatewayCloseCodes, GatewayIntentBits } from 'discord-api-types/v10';
 import { isSnowflake } from '../../core/ids/snowflake.js';
 import { GatewayCloseError } from '../close-error.js';
 import type { GatewaySession } from '../session.js';
+import { withMemberId } from '../user-client.js';
 
 interface RequestMembers {
   guild_id?: unknown;
@@ -55,7 +56,9 @@ export async function requestGuildMembers(session: GatewaySession, d: unknown): 
     if (!chunk || session.closed) continue;
     const count = Math.max(1, Math.ceil(chunk.members.length / CHUNK_SIZE));
     for (let index = 0; index < count; index++) {
-      const members = chunk.members.slice(index * CHUNK_SIZE, (index + 1) * CHUNK_SIZE);
+      const slice = chunk.members.slice(index * CHUNK_SIZE, (index + 1) * CHUNK_SIZE);
+      // User clients (Spacebar's) match members by `id`; bots get Discord's shape.
+      const members = session.ctx.bot ? slice : slice.map(withMemberId);
       const ids = withPresences ? new Set(members.map((m) => m.user.id)) : undefined;
       session.dispatch('GUILD_MEMBERS_CHUNK', {
         guild_id: guildId,
@@ -63,7 +66,7 @@ export async function requestGuildMembers(session: GatewaySession, d: unknown): 
         chunk_index: index,
         chunk_count: count,
         ...(index === 0 && userIds ? { not_found: chunk.notFound } : {}),
-        ...(ids ? { presences: session.core.presences.ofGuild(guildId, ids) } : {}),
+        ...(ids ? { presences: session.core.presences.ofGuild(guildId, ids) } : !session.ctx.bot ? { presences: [] } : {}),
         ...(nonce !== undefined ? { nonce } : {}),
       });
     }

@@ -14,6 +14,7 @@ export const NAV: NavItem[] = [
   { to: '/moderation', label: 'Moderation' },
   { to: '/settings', label: 'Settings' },
   { to: '/tls', label: 'TLS' },
+  { to: '/lan', label: 'LAN party' },
   { to: '/rabbitmq', label: 'RabbitMQ' },
 ];
 
