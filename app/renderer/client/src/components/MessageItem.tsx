@@ -119,7 +119,7 @@ export const MessageItem = memo(function MessageItem({ guild, message, grouped, 
             <>
               <Avatar user={ref.author} size={16} />
               <strong>{displayName(ref.author, guild.members.get(ref.author.id))}</strong>
-              <span className="reply-text">{ref.content || (ref.attachments?.length ? 'Click to see attachment' : '')}</span>
+              <span className="reply-text">{ref.content ? <Markdown source={ref.content.split('\n')[0]!} guild={guild} /> : ref.attachments?.length ? 'Click to see attachment' : ''}</span>
             </>
           ) : (
             <em className="muted">Original message was deleted</em>

@@ -199,7 +199,11 @@ export function reduce(state: State, event: string, data: unknown): State {
     }
     case 'MESSAGE_DELETE': {
       const d = data as { id: string; channel_id: string };
-      return updateMessages(state, d.channel_id, (c) => ({ ...c, items: c.items.filter((x) => x.id !== d.id) }));
+      // Replies to it keep their place but show "Original message was deleted".
+      return updateMessages(state, d.channel_id, (c) => ({
+        ...c,
+        items: c.items.filter((x) => x.id !== d.id).map((x) => (x.referenced_message?.id === d.id ? { ...x, referenced_message: null } : x)),
+      }));
     }
     case 'MESSAGE_REACTION_ADD':
       return applyReaction(state, data as ReactionEvent, 1);
