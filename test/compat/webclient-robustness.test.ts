@@ -122,3 +122,37 @@ test('a permission error (50013) from the server is shown next to the composer',
   await screenshot(page, 'webclient-23-no-send-permission');
   assert.deepEqual(errors.filter((e) => !e.includes('403')), []);
 });
+
+test('a session that cannot be resumed gets op 9: the client identifies again and fetches what it missed', async (t) => {
+  const { base, api } = await startTestNode(t, { gateway: { resumeWindowMs: 1000 } });
+  const errors: string[] = [];
+  const { page: newPage } = await startBrowser(t, errors);
+  const owner = await api.register('owner');
+  const guild = await api.createGuild(owner.token, 'Long Nap');
+  const page = await newPage();
+  const proxy = await proxyGateway(page);
+  await openSignedIn(page, base, owner.token, `/channels/${guild.id}/${guild.textChannelId}`);
+  await page.getByRole('heading', { name: 'Welcome to #general!' }).waitFor();
+
+  // Away for longer than the resume window; a message is posted meanwhile.
+  let open!: () => void;
+  proxy.delayNext(new Promise<void>((resolve) => (open = resolve)));
+  await proxy.cut();
+  await page.getByText('Connection lost — reconnecting…').waitFor();
+  const other = await api.register('other');
+  await api.request('POST', `/channels/${guild.textChannelId}/invites`, { token: owner.token, body: {} }).then((r) => api.request('POST', `/invites/${r.body.code}`, { token: other.token }));
+  await api.request('POST', `/channels/${guild.textChannelId}/messages`, { token: owner.token, body: { content: 'written during the long nap' } });
+  await new Promise((r) => setTimeout(r, 1500));
+  open();
+
+  await page.locator('article.message', { hasText: 'written during the long nap' }).waitFor({ timeout: 15_000 });
+  const frames = proxy.sent.slice(1).flat();
+  const resumeAt = frames.findIndex((f) => f.op === 6);
+  const identifyAt = frames.findIndex((f) => f.op === 2);
+  assert.ok(resumeAt !== -1, 'tried to resume first');
+  assert.ok(identifyAt > resumeAt, 'identified after the refusal');
+  assert.ok(proxy.received.slice(1).flat().includes('READY'), 'a new READY');
+  assert.equal(await page.locator('article.message', { hasText: 'written during the long nap' }).count(), 1);
+  await page.locator('.member-list li', { hasText: 'other' }).waitFor();
+  assert.deepEqual(errors, []);
+});
