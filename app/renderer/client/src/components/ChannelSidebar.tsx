@@ -96,8 +96,20 @@ function ChannelRow({ guild, channel, active }: { guild: GuildState; channel: Ch
                 <li key={v.user_id} className="voice-member" data-user-id={v.user_id}>
                   <Avatar user={member?.user} size={22} />
                   <span>{displayName(member?.user, member)}</span>
-                  {v.self_mute || v.mute ? <span className="voice-flag" aria-label="muted" title="Muted">🎙̸</span> : null}
-                  {v.self_deaf || v.deaf ? <span className="voice-flag" aria-label="deafened" title="Deafened">🎧̸</span> : null}
+                  {v.self_mute || v.mute ? (
+                    <svg className="voice-flag" viewBox="0 0 24 24" role="img" aria-label="muted">
+                      <title>Muted</title>
+                      <path d="M12 2a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3Zm-7 9h2a5 5 0 0 0 10 0h2a7 7 0 0 1-6 6.9V21h-2v-3.1A7 7 0 0 1 5 11Z" />
+                      <path d="M3 4.4 4.4 3 21 19.6 19.6 21z" />
+                    </svg>
+                  ) : null}
+                  {v.self_deaf || v.deaf ? (
+                    <svg className="voice-flag" viewBox="0 0 24 24" role="img" aria-label="deafened">
+                      <title>Deafened</title>
+                      <path d="M12 3a9 9 0 0 0-9 9v6a3 3 0 0 0 3 3h2v-8H5v-1a7 7 0 0 1 14 0v1h-3v8h2a3 3 0 0 0 3-3v-6a9 9 0 0 0-9-9Z" />
+                      <path d="M3 4.4 4.4 3 21 19.6 19.6 21z" />
+                    </svg>
+                  ) : null}
                 </li>
               );
             })}

@@ -34,10 +34,10 @@ export function UserPanel() {
         {voice ? (
           <>
             <button className={`icon-btn${voice.selfMute ? ' danger' : ''}`} aria-label={voice.selfMute ? 'Unmute' : 'Mute'} aria-pressed={voice.selfMute} title={voice.selfMute ? 'Unmute' : 'Mute'} onClick={() => session.setSelfMute(!voice.selfMute)}>
-              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3Zm-7 9h2a5 5 0 0 0 10 0h2a7 7 0 0 1-6 6.9V21h-2v-3.1A7 7 0 0 1 5 11Z" /></svg>
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3Zm-7 9h2a5 5 0 0 0 10 0h2a7 7 0 0 1-6 6.9V21h-2v-3.1A7 7 0 0 1 5 11Z" />{voice.selfMute ? <path d="M3 4.4 4.4 3 21 19.6 19.6 21z" /> : null}</svg>
             </button>
             <button className={`icon-btn${voice.selfDeaf ? ' danger' : ''}`} aria-label={voice.selfDeaf ? 'Undeafen' : 'Deafen'} aria-pressed={voice.selfDeaf} title={voice.selfDeaf ? 'Undeafen' : 'Deafen'} onClick={() => session.setSelfDeaf(!voice.selfDeaf)}>
-              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3a9 9 0 0 0-9 9v6a3 3 0 0 0 3 3h2v-8H5v-1a7 7 0 0 1 14 0v1h-3v8h2a3 3 0 0 0 3-3v-6a9 9 0 0 0-9-9Z" /></svg>
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3a9 9 0 0 0-9 9v6a3 3 0 0 0 3 3h2v-8H5v-1a7 7 0 0 1 14 0v1h-3v8h2a3 3 0 0 0 3-3v-6a9 9 0 0 0-9-9Z" />{voice.selfDeaf ? <path d="M3 4.4 4.4 3 21 19.6 19.6 21z" /> : null}</svg>
             </button>
           </>
         ) : null}
