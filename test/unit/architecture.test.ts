@@ -128,6 +128,10 @@ function findViolations(graph: ReadonlyMap<string, ImportRef[]>): Violation[] {
         flag('app');
       }
       if (from === 'app/main' && target?.startsWith('server/') && target !== 'server/index.ts') flag('app');
+      // The web client (app/renderer/client) is its own entry: it and the dashboard share no files.
+      if (from === 'app/renderer' && target !== null && target.startsWith('app/') && file.startsWith('app/renderer/client/') !== target.startsWith('app/renderer/client/')) {
+        flag('client');
+      }
       // app/shared is the types-only IPC contract.
       if (from === 'app/shared' && !typeOnly) flag('shared');
     }
@@ -261,6 +265,17 @@ test('nothing under server/ imports electron or app/', () => {
 
 test('app/renderer stays out of electron, main and server; app/main uses only server/index.ts', () => {
   assertRule('app', 'Forbidden imports in app/');
+});
+
+test('the web client (app/renderer/client) and the dashboard import nothing from each other', () => {
+  assertRule('client', 'Imports between the web client and the dashboard');
+  const fake = buildGraph(
+    new Map([
+      ['app/renderer/client/src/a.ts', "import { b } from '../../src/b.js';"],
+      ['app/renderer/src/b.ts', 'export const b = 1;'],
+    ]),
+  );
+  assert.equal(listing(findViolations(fake).filter((v) => v.rule === 'client')), '  [client] app/renderer/client/src/a.ts -> ../../src/b.js');
 });
 
 test('server files have no import cycles (type-only imports aside)', () => {
