@@ -144,8 +144,9 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       logger: logger.child({ service: 'gateway' }),
       heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
       limits: config.gateway,
+      // resume_gateway_url: this node itself, even when clients reach the deployment through a load balancer.
       get gatewayUrl() {
-        return gatewayUrlNow();
+        return config.gatewayUrl ?? gatewayUrlNow();
       },
     });
     const listeners = new Listeners({ host: config.host, httpPort: config.port, httpsPort: config.httpsPort, handler: root, attachUpgrades: (s) => gateway.attach(s) });

@@ -16,6 +16,15 @@ export const configSchema = z
       .url({ protocol: /^https?$/ })
       .transform((u) => u.replace(/\/+$/, ''))
       .optional(),
+    /**
+     * This node's own gateway URL (ws[s]://host[:port]/gateway), sent as READY's
+     * `resume_gateway_url` so a client resumes on the node that holds its session, past a load
+     * balancer. Derived from the public URL when absent (one node).
+     */
+    gatewayUrl: z
+      .url({ protocol: /^wss?$/ })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
     /** External PostgreSQL. When absent the node runs an embedded PostgreSQL in dataDir. */
     databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** RabbitMQ: when set the node uses the RabbitMQ event bus (several nodes on one database). */

@@ -62,6 +62,11 @@ export interface Subscriber {
   add(key: RoutingKey): void;
   remove(key: RoutingKey): void;
   has(key: RoutingKey): boolean;
+  /**
+   * Resolves once every key added so far is in effect on the transport: from then on no event
+   * published under them, on any node, can pass this subscriber by. Immediate in-process.
+   */
+  bound(): Promise<void>;
   close(): void;
 }
 

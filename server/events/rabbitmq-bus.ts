@@ -52,6 +52,8 @@ export class RabbitBus implements EventBus {
   readonly nodeId = randomUUID();
   private readonly local: LocalBus;
   private readonly bindings = new Map<string, number>();
+  /** The broker's answer to the bind of each held key (resolved once bound, or when the connection is down). */
+  private readonly binding = new Map<string, Promise<void>>();
   private readonly recent = new RecentIds();
   private readonly resyncHandlers = new Set<() => void>();
   private buffer: Outgoing[] = [];
@@ -111,26 +113,25 @@ export class RabbitBus implements EventBus {
   subscribe(handler: BusHandler): Subscriber {
     if (this.isClosed) throw new InvalidStateError('bus closed');
     const inner = this.local.subscribe(handler);
+    const held = new Set<string>();
     return {
       add: (key: RoutingKey) => {
         if (inner.has(key)) return;
         inner.add(key);
+        held.add(amqpKey(key));
         this.retain(amqpKey(key));
       },
       remove: (key: RoutingKey) => {
         if (!inner.has(key)) return;
         inner.remove(key);
+        held.delete(amqpKey(key));
         this.release(amqpKey(key));
       },
       has: (key: RoutingKey) => inner.has(key),
+      bound: () => Promise.all([...held].map((key) => this.binding.get(key))).then(() => undefined),
       close: () => {
-        for (const key of [...this.bindings.keys()]) {
-          const routing = key.replace('.', ':') as RoutingKey;
-          if (inner.has(routing)) {
-            inner.remove(routing);
-            this.release(key);
-          }
-        }
+        for (const key of held) this.release(key);
+        held.clear();
         inner.close();
       },
     };
@@ -185,7 +186,7 @@ export class RabbitBus implements EventBus {
   private retain(key: string): void {
     const n = this.bindings.get(key) ?? 0;
     this.bindings.set(key, n + 1);
-    if (n === 0) this.channel?.bindQueue(this.queue, this.options.exchange, key).catch(() => undefined);
+    if (n === 0) this.binding.set(key, this.bind(key));
   }
 
   private release(key: string): void {
@@ -195,7 +196,21 @@ export class RabbitBus implements EventBus {
       return;
     }
     this.bindings.delete(key);
+    this.binding.delete(key);
     this.channel?.unbindQueue(this.queue, this.options.exchange, key).catch(() => undefined);
+  }
+
+  /**
+   * Binds `key` to this node's queue. Without a connection it resolves at once: the reconnect
+   * binds every held key, and its resync ends every session that could have missed an event.
+   */
+  private bind(key: string): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return Promise.resolve();
+    return channel.bindQueue(this.queue, this.options.exchange, key).then(
+      () => undefined,
+      (err: unknown) => this.options.onWarning?.(`RabbitMQ bind of ${key} failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   private async connect(): Promise<void> {
