@@ -9,6 +9,7 @@ import { createCore, type Core } from './core/core.js';
 import { ThreadArchiver } from './core/thread-archiver.js';
 import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
+import { RateLimitRepository } from './db/repositories/rate-limits.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
 import { startEventBus } from './event-bus-start.js';
 import { EXIT_DATABASE_UNREACHABLE, UnreachableServiceError } from './startup-errors.js';
@@ -175,7 +176,11 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const httpPublicUrl = config.publicUrl ?? savedUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
     publicUrlNow = () => publicUrlFor(tls.mode, httpPublicUrl, listeners.httpsPort, tls.acmeDomain);
 
-    const rateLimiter = new RateLimiter(config.rateLimits);
+    // Several nodes (a broker configured): the windows live in the shared database, so a client
+    // spreading its requests over the nodes meets the same limits as on one.
+    const rateLimiter = new RateLimiter(config.rateLimits, config.rabbitmqUrl ? new RateLimitRepository(db) : undefined, (err) =>
+      logger.warn({ err }, 'shared rate-limit windows unavailable; counting on this node'),
+    );
     cleanups.push(() => rateLimiter.close());
     // Voice on its own ports; without a worker (or with it turned off) the node runs without voice.
     const voice = await startVoice({ config, core, logger: logger.child({ service: 'voice' }), located: locateVoiceWorker(), tls: options.voiceTls });

@@ -21,6 +21,7 @@ test('defaults apply when nothing is set', async (t) => {
     port: 8420,
     httpsPort: 8443,
     publicUrl: undefined,
+    gatewayUrl: undefined,
     databaseUrl: undefined,
     rabbitmqUrl: undefined,
     rabbitmqExchange: 'hearth.events',

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import pg from 'pg';
+import { configDefaults } from '../../server/config/load.js';
 import { freePort } from '../../server/db/embedded-postgres.js';
 import { RabbitBus } from '../../server/events/rabbitmq-bus.js';
 import { migrations } from '../../server/db/migrations/index.js';
@@ -116,5 +117,36 @@ test('two nodes started at the same moment on a fresh database both come up; mig
     // Both serve the same data.
     const user = await a.api.register('together');
     assert.equal((await b.api.request('GET', '/users/@me', { token: user.token })).body.id, user.id);
+  });
+});
+
+test('rate limits hold across nodes: the windows are counted in the shared database', async (t) => {
+  const databaseUrl = await freshDatabase(t);
+  const exchange = freshExchange(t);
+  await t.test('nodes', async (st) => {
+    const rateLimits = { ...configDefaults({}).rateLimits, enabled: true, messageLimit: 5, messageWindowSeconds: 30 };
+    const options = { databaseUrl, rabbitmqUrl: BROKER, rabbitmqExchange: exchange, rateLimits };
+    const a = await startTestNode(st, options);
+    const b = await startTestNode(st, options);
+    const owner = await a.api.register('limitowner');
+    const guild = await a.api.createGuild(owner.token, 'Limits');
+    const post = (node: typeof a, n: number) => node.api.request('POST', `/channels/${guild.textChannelId}/messages`, { token: owner.token, body: { content: `m${n}` } });
+    // Alternating nodes, as a round-robin balancer would: one bucket of 5 for the token and channel.
+    const remaining: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      const res = await post(n % 2 ? b : a, n);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      remaining.push(res.headers.get('x-ratelimit-remaining')!);
+    }
+    assert.deepEqual(remaining, ['4', '3', '2', '1', '0']);
+    for (const node of [a, b]) {
+      const refused = await post(node, 99);
+      assert.equal(refused.status, 429);
+      assert.equal(refused.body.global, false);
+      assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    }
+    // Another channel is another bucket.
+    const other = await a.api.request('POST', `/guilds/${guild.id}/channels`, { token: owner.token, body: { name: 'other' } });
+    assert.equal((await b.api.request('POST', `/channels/${other.body.id}/messages`, { token: owner.token, body: { content: 'x' } })).status, 200);
   });
 });
