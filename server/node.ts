@@ -125,6 +125,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       gateway: config.gateway,
       voice: () => voiceInfo.status(),
       onFileCleanupError: (err, key) => logger.warn({ err, key }, 'could not remove the file of a deleted item'),
+      onBackgroundError: (err) => logger.warn({ err }, 'background task failed'),
     });
     cleanups.push(() => core.close());
     const archiver = new ThreadArchiver({

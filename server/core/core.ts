@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { DmRepository } from '../db/repositories/dms.js';
 import { BanRepository } from '../db/repositories/bans.js';
@@ -36,6 +36,8 @@ import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
 import { VoiceStateService, type VoiceAvailability } from './services/voice-states.js';
+import { VoiceChannelOwners } from './services/voice-owners.js';
+import { VoiceOwnerRepository } from '../db/repositories/voice-owners.js';
 import { createAdminServices, type AdminServices } from './services/admin-moderation.js';
 import { PresenceService } from './services/presences.js';
 import { IntentPolicy } from './message-content.js';
@@ -68,7 +70,7 @@ export interface Core extends ModerationServices, SocialServices, InteractionSer
   gatewayInfo: GatewayInfoService;
   /** Voice states (op 4, moderator moves) and the voice tokens the voice gateway checks. */
   voiceStates: VoiceStateService;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface CoreDeps {
@@ -85,6 +87,10 @@ export interface CoreDeps {
   onFileCleanupError?: FileCleanupErrorHandler;
   /** Gateway settings the core needs (privileged intents, `/gateway/bot`); defaults when absent. */
   gateway?: Pick<HearthConfig['gateway'], 'requirePrivilegedIntentFlags' | 'guildsPerRecommendedShard' | 'identifyMaxConcurrency'>;
+  /** This node's id among the nodes sharing the database (voice channel claims, voice-state events). */
+  nodeId?: string;
+  /** Failures of background work (voice claim renewal). */
+  onBackgroundError?: (err: unknown) => void;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
@@ -108,7 +114,9 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
   const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids, files);
   const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads, files);
-  const voiceStates = new VoiceStateService(guildRepo, access, bus, deps.voice ?? (() => ({ available: false, reason: 'voice is not configured' })));
+  // Voice channels live on one node: claims in voice_channel_owners, renewed while members remain.
+  const voiceOwners = new VoiceChannelOwners(new VoiceOwnerRepository(db), deps.nodeId ?? randomUUID(), (channelId) => voiceStates.hasChannel(channelId), deps.onBackgroundError ?? (() => undefined));
+  const voiceStates: VoiceStateService = new VoiceStateService(guildRepo, access, bus, deps.voice ?? (() => ({ available: false, reason: 'voice is not configured' })), voiceOwners);
   const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {
     bus,
@@ -136,10 +144,10 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo, messages, files }),
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
     ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog, members: moderation.members }),
-    close: () => {
-      voiceStates.close();
+    close: async () => {
       auth.close();
       accessCache.close();
+      await voiceStates.close();
     },
   };
 }
