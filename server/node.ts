@@ -111,7 +111,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     if (ran.length) progress(`database migrations applied: ${ran.join(', ')}`);
 
     // Phase 2: bus and core.
-    const { bus, onResync } = await startEventBus(config, logger);
+    const nodeBus = await startEventBus(config, logger);
+    const { bus } = nodeBus;
     cleanups.push(() => bus.close());
     // The public URL is known once the server listens and follows the TLS mode; readers call this.
     let publicUrlNow = (): string => '';
@@ -154,8 +155,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const listeners = new Listeners({ host: config.host, httpPort: config.port, httpsPort: config.httpsPort, handler: root, attachUpgrades: (s) => gateway.attach(s) });
     cleanups.push(() => listeners.close());
     cleanups.push(() => gateway.close());
-    // After a broker outage this node may have missed events: its sessions identify again.
-    onResync(() => gateway.invalidateAll());
+    // After a broker outage or a bus switch this node may have missed events: its sessions identify again.
+    bus.onSwitch(() => gateway.invalidateAll());
     const savedUrl = (await core.adminSettings.get()).public_url;
     const publicHost = (config.publicUrl ?? savedUrl) ? new URL((config.publicUrl ?? savedUrl)!).hostname : undefined;
     const tls = await TlsService.open({
@@ -165,7 +166,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       onError: (err, what) => logger.error({ err }, `${what} failed`),
     });
     cleanups.push(() => tls.close());
-    const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'));
+    const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'), nodeBus, config.rabbitmqUrl);
     cleanups.push(() => rabbitmq.close());
     await listeners.start(null);
     // A kept TLS mode whose port is taken must not keep the node (and its dashboard) down.
@@ -177,9 +178,9 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const httpPublicUrl = config.publicUrl ?? savedUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
     publicUrlNow = () => publicUrlFor(tls.mode, httpPublicUrl, listeners.httpsPort, tls.acmeDomain);
 
-    // Several nodes (a broker configured): the windows live in the shared database, so a client
+    // An external database (several nodes may share it): the windows live there, so a client
     // spreading its requests over the nodes meets the same limits as on one.
-    const rateLimiter = new RateLimiter(config.rateLimits, config.rabbitmqUrl ? new RateLimitRepository(db) : undefined, (err) =>
+    const rateLimiter = new RateLimiter(config.rateLimits, config.databaseUrl ? new RateLimitRepository(db) : undefined, (err) =>
       logger.warn({ err }, 'shared rate-limit windows unavailable; counting on this node'),
     );
     cleanups.push(() => rateLimiter.close());

@@ -64,6 +64,7 @@ export class RabbitBus implements EventBus {
   private retryMs: number;
   private timer: NodeJS.Timeout | undefined;
   private isClosed = false;
+  private lastProblem: string | undefined;
 
   private constructor(private readonly options: RabbitBusOptions) {
     this.local = new LocalBus(options.onListenerError);
@@ -88,6 +89,16 @@ export class RabbitBus implements EventBus {
   /** Whether the broker connection is up now. */
   get connected(): boolean {
     return this.channel !== undefined;
+  }
+
+  /** The broker URL this transport uses (with its password). */
+  get url(): string {
+    return this.options.url;
+  }
+
+  /** Why the connection is down now (undefined while connected). */
+  get problem(): string | undefined {
+    return this.channel ? undefined : this.lastProblem;
   }
 
   /** The server-named queue of this node (changes after a reconnect). */
@@ -231,6 +242,7 @@ export class RabbitBus implements EventBus {
         this.connection = undefined;
         this.channel = undefined;
         void connection.close().catch(() => undefined);
+        this.lastProblem = `RabbitMQ closed the connection (${reason}); reconnecting`;
         this.options.onWarning?.(`RabbitMQ connection lost (${reason}); reconnecting`);
         this.scheduleReconnect();
       };
@@ -260,6 +272,7 @@ export class RabbitBus implements EventBus {
       await this.connect();
     } catch (err) {
       if (this.isClosed) return;
+      this.lastProblem = `${describeAmqpError(err, this.options.url)} (reconnecting)`;
       this.options.onWarning?.(`RabbitMQ reconnect failed: ${describeAmqpError(err, this.options.url)}`);
       this.scheduleReconnect();
       return;
