@@ -3,7 +3,7 @@
 // starts alone (in-process bus) on the same database, then joins A through the broker and leaves.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SwitchableBus } from '../../server/events/switchable-bus.js';
+import type { SwitchableBus } from '../../server/events/switchable-bus.js';
 import { AdminApi } from '../helpers/admin.js';
 import { GatewayClient } from '../helpers/gateway.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
