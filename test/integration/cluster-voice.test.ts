@@ -5,6 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
+import { RabbitBus } from '../../server/events/rabbitmq-bus.js';
 import { GatewayClient } from '../helpers/gateway.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
 import { BROKER, freshDatabase, freshExchange } from '../helpers/rabbitmq.js';
@@ -70,7 +71,7 @@ test('a voice channel lives on one node: members joining through either node get
   });
 });
 
-test('a dead owner\'s claim expires and is taken over', async (t) => {
+test('a dead node: its channel claim expires and is taken over; the voice states its sessions held end', async (t) => {
   const databaseUrl = await freshDatabase(t);
   const exchange = freshExchange(t);
   const db = new pg.Client({ connectionString: databaseUrl });
@@ -84,7 +85,21 @@ test('a dead owner\'s claim expires and is taken over', async (t) => {
     const guild = await a.api.createGuild(owner.token, 'Dead');
     // A node that died holding the channel: a claim past its expiry.
     await db.query(`INSERT INTO voice_channel_owners VALUES ($1, $2, 'dead-node', 'dead.example:1', now() - interval '1 second')`, [guild.voiceChannelId, guild.id]);
-    assert.equal((await joinVoice(a, owner.token, guild.id, guild.voiceChannelId)).endpoint, a.node.status().voice.endpoint);
+    const joined = await joinVoice(a, owner.token, guild.id, guild.voiceChannelId);
+    assert.equal(joined.endpoint, a.node.status().voice.endpoint);
+
+    // The dead node had a member in the channel (its voice state reached A before it died): A,
+    // which hosts the channel now, drops it once the node's heartbeat is missing, and says so.
+    const ghost = await a.api.register('ghostmember');
+    const peer = await RabbitBus.open({ url: BROKER, exchange });
+    st.after(() => peer.close());
+    const state = { node: 'dead-node', guildId: guild.id, channelId: guild.voiceChannelId, userId: ghost.id, sessionId: 'gone', token: 'gone', selfMute: false, selfDeaf: false, selfVideo: false, mute: false, deaf: false, canSpeak: true };
+    await peer.publish({ kind: 'voice-state', origin: 'dead-node', guildId: guild.id, userId: ghost.id, state, keys: [] });
+    await waitUntil(() => Promise.resolve(a.node.core.voiceStates.get(guild.id, ghost.id) !== undefined));
+    const left = await joined.gw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === ghost.id && p.d.channel_id === null, 25_000);
+    assert.equal(left.d.guild_id, guild.id);
+    assert.equal(a.node.core.voiceStates.get(guild.id, ghost.id), undefined);
+    assert.deepEqual(a.node.core.voiceStates.inChannel(guild.id, guild.voiceChannelId).map((s) => s.userId), [owner.id]);
     // A live claim of another node is respected.
     const other = await a.api.createGuild(owner.token, 'Alive');
     await db.query(`INSERT INTO voice_channel_owners VALUES ($1, $2, 'live-node', 'live.example:1', now() + interval '1 minute')`, [other.voiceChannelId, other.id]);

@@ -14,6 +14,9 @@ export class VoiceChannelOwners {
   private readonly owned = new Set<string>();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
+  private started: Promise<void>;
+  /** Runs after each renewal round (the voice states drop those of dead nodes). */
+  onTick: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly repo: VoiceOwnerRepository,
@@ -25,6 +28,18 @@ export class VoiceChannelOwners {
   ) {
     this.timer = setInterval(() => void this.renew(), Math.max(1000, Math.floor(ttlMs / 3)));
     this.timer.unref();
+    // Alive from the start: other nodes keep the voice states of live nodes only.
+    this.started = this.repo.beat(this.nodeId, this.ttlMs).catch(this.onError);
+  }
+
+  /** Whether this node holds the claim on `channelId`. */
+  owns(channelId: string): boolean {
+    return this.owned.has(channelId);
+  }
+
+  /** The nodes among `nodeIds` that are alive (heartbeat renewed within the claim TTL). */
+  alive(nodeIds: readonly string[]): Promise<Set<string>> {
+    return this.repo.liveNodes(nodeIds);
   }
 
   /**
@@ -51,7 +66,9 @@ export class VoiceChannelOwners {
     clearInterval(this.timer);
     const ids = [...this.owned];
     this.owned.clear();
+    await this.started;
     await this.repo.release(this.nodeId, ids).catch(this.onError);
+    await this.repo.forget(this.nodeId).catch(this.onError);
   }
 
   private async renew(): Promise<void> {
@@ -59,8 +76,10 @@ export class VoiceChannelOwners {
     const idle = ids.filter((id) => !this.active(id));
     for (const id of idle) this.owned.delete(id);
     try {
+      await this.repo.beat(this.nodeId, this.ttlMs);
       await this.repo.release(this.nodeId, idle);
       await this.repo.renew(this.nodeId, [...this.owned], this.ttlMs);
+      await this.onTick?.();
     } catch (err) {
       this.onError(err);
     }

@@ -101,6 +101,7 @@ export class VoiceStateService {
     private readonly onListenerError: (err: unknown) => void = () => undefined,
   ) {
     this.nodeId = owners.nodeId;
+    owners.onTick = () => this.dropDeadNodes();
     // A deleted channel, a member who left or was removed, a deleted guild: their voice states end.
     // Every node sees these events; each ends the states its own sessions hold (and tells the others).
     this.untap = bus.tap((event) => {
@@ -137,6 +138,27 @@ export class VoiceStateService {
       if (states.size === 0) this.byGuild.delete(guildId);
     } else return;
     this.emit({ before, after: state ?? undefined });
+  }
+
+  /**
+   * Voice states held by sessions of a node that died (no heartbeat) end here: the voice server
+   * drops their connections, and the node hosting the channel tells the guild they left.
+   */
+  private async dropDeadNodes(): Promise<void> {
+    const origins = new Set<string>();
+    for (const states of this.byGuild.values()) for (const s of states.values()) if (s.node !== this.nodeId) origins.add(s.node);
+    if (origins.size === 0) return;
+    const alive = await this.owners.alive([...origins]);
+    for (const states of [...this.byGuild.values()]) {
+      for (const state of [...states.values()]) {
+        if (state.node === this.nodeId || alive.has(state.node)) continue;
+        const hosted = this.owners.owns(state.channelId);
+        states.delete(state.userId);
+        if (states.size === 0) this.byGuild.delete(state.guildId);
+        this.emit({ before: state, after: undefined });
+        if (hosted) await this.publish(state, null);
+      }
+    }
   }
 
   /** Tells the other nodes (confirmed by the broker before a VOICE_SERVER_UPDATE names another node's endpoint). */

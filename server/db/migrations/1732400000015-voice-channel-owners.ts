@@ -16,9 +16,14 @@ export class VoiceChannelOwners1732400000015 implements MigrationInterface {
       endpoint text NOT NULL,
       expires_at timestamptz NOT NULL
     )`);
+    await q.query(`CREATE TABLE node_heartbeats (
+      node_id text PRIMARY KEY,
+      expires_at timestamptz NOT NULL
+    )`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE IF EXISTS node_heartbeats');
     await q.query('DROP TABLE IF EXISTS voice_channel_owners');
   }
 }
