@@ -127,6 +127,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       voice: () => voiceInfo.status(),
       onFileCleanupError: (err, key) => logger.warn({ err, key }, 'could not remove the file of a deleted item'),
       onBackgroundError: (err) => logger.warn({ err }, 'background task failed'),
+      leaseWorkerId: config.databaseUrl !== undefined,
     });
     cleanups.push(() => core.close());
     const archiver = new ThreadArchiver({

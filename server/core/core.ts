@@ -36,8 +36,9 @@ import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
 import { VoiceStateService, type VoiceAvailability } from './services/voice-states.js';
-import { VoiceChannelOwners } from './services/voice-owners.js';
+import { VOICE_CLAIM_TTL_MS, VoiceChannelOwners } from './services/voice-owners.js';
 import { VoiceOwnerRepository } from '../db/repositories/voice-owners.js';
+import { NodeRepository } from '../db/repositories/nodes.js';
 import { createAdminServices, type AdminServices } from './services/admin-moderation.js';
 import { PresenceService } from './services/presences.js';
 import { IntentPolicy } from './message-content.js';
@@ -89,6 +90,8 @@ export interface CoreDeps {
   gateway?: Pick<HearthConfig['gateway'], 'requirePrivilegedIntentFlags' | 'guildsPerRecommendedShard' | 'identifyMaxConcurrency'>;
   /** This node's id among the nodes sharing the database (voice channel claims, voice-state events). */
   nodeId?: string;
+  /** Lease the snowflake worker bits in the database (an external database several nodes may share). */
+  leaseWorkerId?: boolean;
   /** Failures of background work (voice claim renewal). */
   onBackgroundError?: (err: unknown) => void;
 }
@@ -97,7 +100,11 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const { db, bus } = deps;
   // Worker bits differ per node start, so nodes sharing a database rarely share an id prefix;
   // leasing worker ids through the database comes with multi-node operation.
-  const ids = new SnowflakeGenerator(deps.workerId ?? randomInt(32), process.pid % 32);
+  const nodeId = deps.nodeId ?? randomUUID();
+  const nodes = new NodeRepository(db);
+  // On a database several nodes may share, the worker bits are leased there (unique per live node).
+  const leased = deps.workerId === undefined && deps.leaseWorkerId ? await nodes.leaseWorker(nodeId, VOICE_CLAIM_TTL_MS) : undefined;
+  const ids = leased === undefined ? new SnowflakeGenerator(deps.workerId ?? randomInt(32), process.pid % 32) : new SnowflakeGenerator(leased >> 5, leased & 31);
   const userRepo = new UserRepository(db);
   const settingsRepo = new SettingsRepository(db);
   const guildRepo = new GuildRepository(db);
@@ -115,7 +122,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids, files);
   const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads, files);
   // Voice channels live on one node: claims in voice_channel_owners, renewed while members remain.
-  const voiceOwners = new VoiceChannelOwners(new VoiceOwnerRepository(db), deps.nodeId ?? randomUUID(), (channelId) => voiceStates.hasChannel(channelId), deps.onBackgroundError ?? (() => undefined));
+  const voiceOwners = new VoiceChannelOwners(new VoiceOwnerRepository(db), nodes, nodeId, (channelId) => voiceStates.hasChannel(channelId), deps.onBackgroundError ?? (() => undefined));
   const voiceStates: VoiceStateService = new VoiceStateService(guildRepo, access, bus, deps.voice ?? (() => ({ available: false, reason: 'voice is not configured' })), voiceOwners);
   const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {

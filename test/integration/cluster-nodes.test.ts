@@ -102,7 +102,7 @@ test('RabbitBus: once bound() resolves, an event another node publishes under th
   sub.close();
 });
 
-test('two nodes started at the same moment on a fresh database both come up; migrations ran once under the lock', async (t) => {
+test('two nodes started at the same moment on a fresh database both come up; migrations ran once under the lock; distinct snowflake worker leases', async (t) => {
   const databaseUrl = await freshDatabase(t);
   const exchange = freshExchange(t);
   await t.test('nodes', async (st) => {
@@ -117,6 +117,11 @@ test('two nodes started at the same moment on a fresh database both come up; mig
     // Both serve the same data.
     const user = await a.api.register('together');
     assert.equal((await b.api.request('GET', '/users/@me', { token: user.token })).body.id, user.id);
+    // Each leased its own snowflake worker bits, and mints ids with them.
+    const workers = (await client.query<{ worker: number }>('SELECT worker FROM node_heartbeats WHERE worker IS NOT NULL')).rows.map((r) => r.worker);
+    assert.equal(new Set(workers).size, 2, `two distinct leases: ${JSON.stringify(workers)}`);
+    const minted = [(await a.api.createGuild(user.token, 'on A')).id, (await b.api.createGuild(user.token, 'on B')).id].map((id) => Number((BigInt(id) >> 12n) & 1023n));
+    assert.deepEqual(minted.sort(), [...workers].sort());
   });
 });
 

@@ -1,7 +1,8 @@
+import type { NodeRepository } from '../../db/repositories/nodes.js';
 import type { VoiceOwnerRepository } from '../../db/repositories/voice-owners.js';
 
 /** How long a claim lives without renewal: a dead node's channels are free again after it. */
-const CLAIM_TTL_MS = 30_000;
+export const VOICE_CLAIM_TTL_MS = 30_000;
 
 /**
  * Which node hosts each active voice channel, so that every member of a channel is sent to the
@@ -20,16 +21,17 @@ export class VoiceChannelOwners {
 
   constructor(
     private readonly repo: VoiceOwnerRepository,
+    private readonly nodes: NodeRepository,
     readonly nodeId: string,
     /** Whether a channel still has members (anywhere in the deployment). */
     private readonly active: (channelId: string) => boolean,
     private readonly onError: (err: unknown) => void,
-    private readonly ttlMs = CLAIM_TTL_MS,
+    private readonly ttlMs = VOICE_CLAIM_TTL_MS,
   ) {
     this.timer = setInterval(() => void this.renew(), Math.max(1000, Math.floor(ttlMs / 3)));
     this.timer.unref();
     // Alive from the start: other nodes keep the voice states of live nodes only.
-    this.started = this.repo.beat(this.nodeId, this.ttlMs).catch(this.onError);
+    this.started = this.nodes.beat(this.nodeId, this.ttlMs).catch(this.onError);
   }
 
   /** Whether this node holds the claim on `channelId`. */
@@ -39,7 +41,7 @@ export class VoiceChannelOwners {
 
   /** The nodes among `nodeIds` that are alive (heartbeat renewed within the claim TTL). */
   alive(nodeIds: readonly string[]): Promise<Set<string>> {
-    return this.repo.liveNodes(nodeIds);
+    return this.nodes.liveNodes(nodeIds);
   }
 
   /**
@@ -68,7 +70,7 @@ export class VoiceChannelOwners {
     this.owned.clear();
     await this.started;
     await this.repo.release(this.nodeId, ids).catch(this.onError);
-    await this.repo.forget(this.nodeId).catch(this.onError);
+    await this.nodes.forget(this.nodeId).catch(this.onError);
   }
 
   private async renew(): Promise<void> {
@@ -76,7 +78,7 @@ export class VoiceChannelOwners {
     const idle = ids.filter((id) => !this.active(id));
     for (const id of idle) this.owned.delete(id);
     try {
-      await this.repo.beat(this.nodeId, this.ttlMs);
+      await this.nodes.beat(this.nodeId, this.ttlMs);
       await this.repo.release(this.nodeId, idle);
       await this.repo.renew(this.nodeId, [...this.owned], this.ttlMs);
       await this.onTick?.();

@@ -18,6 +18,7 @@ export class VoiceChannelOwners1732400000015 implements MigrationInterface {
     )`);
     await q.query(`CREATE TABLE node_heartbeats (
       node_id text PRIMARY KEY,
+      worker integer UNIQUE,
       expires_at timestamptz NOT NULL
     )`);
   }

@@ -47,24 +47,4 @@ export class VoiceOwnerRepository {
     if (channelIds.length === 0) return;
     await this.db.query('DELETE FROM voice_channel_owners WHERE node_id = $1 AND channel_id = ANY($2::bigint[])', [nodeId, channelIds]);
   }
-
-  /** This node is alive for `ttlMs` more. */
-  async beat(nodeId: string, ttlMs: number): Promise<void> {
-    await this.db.query(
-      `INSERT INTO node_heartbeats (node_id, expires_at) VALUES ($1, now() + $2 * interval '1 millisecond')
-       ON CONFLICT (node_id) DO UPDATE SET expires_at = excluded.expires_at`,
-      [nodeId, ttlMs],
-    );
-  }
-
-  /** The nodes among `nodeIds` whose heartbeat is live. */
-  async liveNodes(nodeIds: readonly string[]): Promise<Set<string>> {
-    const rows = await this.db.query<{ node_id: string }>('SELECT node_id FROM node_heartbeats WHERE node_id = ANY($1::text[]) AND expires_at > now()', [nodeIds]);
-    return new Set(rows.map((r) => r.node_id));
-  }
-
-  /** A node stopping: its heartbeat ends now. */
-  async forget(nodeId: string): Promise<void> {
-    await this.db.query('DELETE FROM node_heartbeats WHERE node_id = $1', [nodeId]);
-  }
 }
