@@ -12,6 +12,7 @@ import { createCore, type Core } from './core/core.js';
 import { ThreadArchiver } from './core/thread-archiver.js';
 import { DiskStorage } from './core/storage.js';
 import { Database } from './db/database.js';
+import { RateLimitRepository } from './db/repositories/rate-limits.js';
 import { EmbeddedPostgresSupervisor } from './db/embedded-postgres.js';
 import { startEventBus } from './event-bus-start.js';
 import { EXIT_DATABASE_UNREACHABLE, UnreachableServiceError } from './startup-errors.js';
@@ -120,7 +121,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     if (ran.length) progress(`database migrations applied: ${ran.join(', ')}`);
 
     // Phase 2: bus and core.
-    const { bus, onResync } = await startEventBus(config, logger);
+    const nodeBus = await startEventBus(config, logger);
+    const { bus } = nodeBus;
     cleanups.push(() => bus.close());
     // The public URL is known once the server listens and follows the TLS mode; readers call this.
     let publicUrlNow = (): string => '';
@@ -134,6 +136,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       gateway: config.gateway,
       voice: () => voiceInfo.status(),
       onFileCleanupError: (err, key) => logger.warn({ err, key }, 'could not remove the file of a deleted item'),
+      onBackgroundError: (err) => logger.warn({ err }, 'background task failed'),
+      leaseWorkerId: config.databaseUrl !== undefined,
     });
     cleanups.push(() => core.close());
     const archiver = new ThreadArchiver({
@@ -163,6 +167,9 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
       logger: logger.child({ service: 'gateway' }),
       heartbeatIntervalMs: config.gateway.heartbeatIntervalMs,
       limits: config.gateway,
+      // resume_gateway_url: this node itself when configured, even when clients reach the deployment
+      // through a load balancer; otherwise the host the client used (advertised) or the public URL.
+      nodeGatewayUrl: config.gatewayUrl,
       get gatewayUrl() {
         return gatewayUrlNow();
       },
@@ -170,8 +177,8 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const listeners = new Listeners({ host: config.host, httpPort: config.port, httpsPort: config.httpsPort, handler: root, attachUpgrades: (s) => gateway.attach(s) });
     cleanups.push(() => listeners.close());
     cleanups.push(() => gateway.close());
-    // After a broker outage this node may have missed events: its sessions identify again.
-    onResync(() => gateway.invalidateAll());
+    // After a broker outage or a bus switch this node may have missed events: its sessions identify again.
+    bus.onSwitch(() => gateway.invalidateAll());
     const savedUrl = (await core.adminSettings.get()).public_url;
     const publicHost = (config.publicUrl ?? savedUrl) ? new URL((config.publicUrl ?? savedUrl)!).hostname : undefined;
     let afterTlsApplied = async (): Promise<void> => undefined;
@@ -187,7 +194,7 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     });
     cleanups.push(() => tls.close());
     tlsAcmeDomain = () => tls.acmeDomain;
-    const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'));
+    const rabbitmq = await RabbitMqSettings.open(join(config.dataDir, 'rabbitmq.json'), nodeBus, config.rabbitmqUrl);
     cleanups.push(() => rabbitmq.close());
     await listeners.start(null);
     // A kept TLS mode whose port is taken must not keep the node (and its dashboard) down.
@@ -199,7 +206,11 @@ export async function startNode(config: HearthConfig, options: StartOptions = {}
     const httpPublicUrl = config.publicUrl ?? savedUrl ?? (config.host === '0.0.0.0' || config.host === '::' ? `http://localhost:${port}` : localUrl);
     publicUrlNow = () => publicUrlFor(tls.mode, httpPublicUrl, listeners.httpsPort, tls.acmeDomain);
 
-    const rateLimiter = new RateLimiter(config.rateLimits);
+    // An external database (several nodes may share it): the windows live there, so a client
+    // spreading its requests over the nodes meets the same limits as on one.
+    const rateLimiter = new RateLimiter(config.rateLimits, config.databaseUrl ? new RateLimitRepository(db) : undefined, (err) =>
+      logger.warn({ err }, 'shared rate-limit windows unavailable; counting on this node'),
+    );
     cleanups.push(() => rateLimiter.close());
     // Voice on its own ports; without a worker (or with it turned off) the node runs without voice.
     const voice = await startVoice({ config, core, logger: logger.child({ service: 'voice' }), located: locateVoiceWorker(), tls: options.voiceTls });

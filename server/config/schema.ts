@@ -20,6 +20,15 @@ export const configSchema = z
     trustProxy: z.boolean(),
     /** LAN party: advertise the node on the local network with mDNS (`_hearth._tcp`, `_http._tcp`). */
     lan: z.object({ mdns: z.boolean() }),
+    /**
+     * This node's own gateway URL (ws[s]://host[:port]/gateway), sent as READY's
+     * `resume_gateway_url` so a client resumes on the node that holds its session, past a load
+     * balancer. Derived from the public URL when absent (one node).
+     */
+    gatewayUrl: z
+      .url({ protocol: /^wss?$/ })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
     /** External PostgreSQL. When absent the node runs an embedded PostgreSQL in dataDir. */
     databaseUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     /** RabbitMQ: when set the node uses the RabbitMQ event bus (several nodes on one database). */

@@ -66,7 +66,7 @@ export class ChannelAccessCache {
 
   private onEvent(event: BusEvent): void {
     if (event.kind === 'dispatch' && HARMLESS.has(event.t)) return;
-    if (event.kind === 'user-invalidate') return;
+    if (event.kind === 'user-invalidate' || event.kind === 'voice-state') return;
     if (event.kind === 'resync') return this.clear();
     if (event.kind === 'guild-join' || event.kind === 'guild-leave') {
       this.dropGuild(event.guildId);

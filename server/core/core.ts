@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.js';
 import { DmRepository } from '../db/repositories/dms.js';
 import { BanRepository } from '../db/repositories/bans.js';
@@ -36,6 +36,9 @@ import { WebhookService } from './services/webhooks.js';
 import { WebhookRepository } from '../db/repositories/webhooks.js';
 import { createExpressionServices, type ExpressionServices } from './services/expressions.js';
 import { VoiceStateService, type VoiceAvailability } from './services/voice-states.js';
+import { VOICE_CLAIM_TTL_MS, VoiceChannelOwners } from './services/voice-owners.js';
+import { VoiceOwnerRepository } from '../db/repositories/voice-owners.js';
+import { NodeRepository } from '../db/repositories/nodes.js';
 import { createAdminServices, type AdminServices } from './services/admin-moderation.js';
 import { PresenceService } from './services/presences.js';
 import { IntentPolicy } from './message-content.js';
@@ -68,7 +71,7 @@ export interface Core extends ModerationServices, SocialServices, InteractionSer
   gatewayInfo: GatewayInfoService;
   /** Voice states (op 4, moderator moves) and the voice tokens the voice gateway checks. */
   voiceStates: VoiceStateService;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface CoreDeps {
@@ -85,13 +88,23 @@ export interface CoreDeps {
   onFileCleanupError?: FileCleanupErrorHandler;
   /** Gateway settings the core needs (privileged intents, `/gateway/bot`); defaults when absent. */
   gateway?: Pick<HearthConfig['gateway'], 'requirePrivilegedIntentFlags' | 'guildsPerRecommendedShard' | 'identifyMaxConcurrency'>;
+  /** This node's id among the nodes sharing the database (voice channel claims, voice-state events). */
+  nodeId?: string;
+  /** Lease the snowflake worker bits in the database (an external database several nodes may share). */
+  leaseWorkerId?: boolean;
+  /** Failures of background work (voice claim renewal). */
+  onBackgroundError?: (err: unknown) => void;
 }
 
 export async function createCore(deps: CoreDeps): Promise<Core> {
   const { db, bus } = deps;
   // Worker bits differ per node start, so nodes sharing a database rarely share an id prefix;
   // leasing worker ids through the database comes with multi-node operation.
-  const ids = new SnowflakeGenerator(deps.workerId ?? randomInt(32), process.pid % 32);
+  const nodeId = deps.nodeId ?? randomUUID();
+  const nodes = new NodeRepository(db);
+  // On a database several nodes may share, the worker bits are leased there (unique per live node).
+  const leased = deps.workerId === undefined && deps.leaseWorkerId ? await nodes.leaseWorker(nodeId, VOICE_CLAIM_TTL_MS) : undefined;
+  const ids = leased === undefined ? new SnowflakeGenerator(deps.workerId ?? randomInt(32), process.pid % 32) : new SnowflakeGenerator(leased >> 5, leased & 31);
   const userRepo = new UserRepository(db);
   const settingsRepo = new SettingsRepository(db);
   const guildRepo = new GuildRepository(db);
@@ -108,7 +121,9 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
   const scheduled = createScheduledEventServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog });
   const threads = new ThreadService(new ThreadRepository(db), guildRepo, new MessageRepository(db), access, bus, auditLog, ids, files);
   const messages = new MessageService(new MessageRepository(db), guildRepo, userRepo, access, bus, ids, new ReactionRepository(db), attachments, threads, files);
-  const voiceStates = new VoiceStateService(guildRepo, access, bus, deps.voice ?? (() => ({ available: false, reason: 'voice is not configured' })));
+  // Voice channels live on one node: claims in voice_channel_owners, renewed while members remain.
+  const voiceOwners = new VoiceChannelOwners(new VoiceOwnerRepository(db), nodes, nodeId, (channelId) => voiceStates.hasChannel(channelId), deps.onBackgroundError ?? (() => undefined));
+  const voiceStates: VoiceStateService = new VoiceStateService(guildRepo, access, bus, deps.voice ?? (() => ({ available: false, reason: 'voice is not configured' })), voiceOwners);
   const moderation = createModerationServices({ db, guilds: guildRepo, users: userRepo, bus, ids, audit: auditLog });
   return {
     bus,
@@ -136,10 +151,10 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     ...createSocialServices({ db, bus, ids, access, guildRepo, userRepo, dmRepo, messages, files }),
     ...createInteractionServices({ db, bus, ids, access, guildRepo, userRepo, messages }),
     ...createExtraServices({ db, bus, ids, access, guildRepo, userRepo, audit: auditLog, members: moderation.members }),
-    close: () => {
-      voiceStates.close();
+    close: async () => {
       auth.close();
       accessCache.close();
+      await voiceStates.close();
     },
   };
 }

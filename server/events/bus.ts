@@ -53,7 +53,21 @@ export interface ResyncEvent {
   keys: RoutingKey[];
 }
 
-export type BusEvent = DispatchEvent | GuildJoinEvent | GuildLeaveEvent | UserInvalidateEvent | ResyncEvent;
+/**
+ * A voice state changed on `origin` (a node id): every node keeps the deployment's voice
+ * states, so the node hosting a channel can check voice tokens another node handed out.
+ * `state` is null when the user left voice in that guild. Published without keys (taps only).
+ */
+export interface VoiceStateSyncEvent {
+  kind: 'voice-state';
+  origin: string;
+  guildId: string;
+  userId: string;
+  state: Record<string, unknown> | null;
+  keys: RoutingKey[];
+}
+
+export type BusEvent = DispatchEvent | GuildJoinEvent | GuildLeaveEvent | UserInvalidateEvent | ResyncEvent | VoiceStateSyncEvent;
 
 export type BusHandler = (event: BusEvent) => void;
 
@@ -62,6 +76,11 @@ export interface Subscriber {
   add(key: RoutingKey): void;
   remove(key: RoutingKey): void;
   has(key: RoutingKey): boolean;
+  /**
+   * Resolves once every key added so far is in effect on the transport: from then on no event
+   * published under them, on any node, can pass this subscriber by. Immediate in-process.
+   */
+  bound(): Promise<void>;
   close(): void;
 }
 

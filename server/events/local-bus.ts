@@ -88,6 +88,10 @@ class LocalSubscriber implements Subscriber {
     return this.keys.has(key);
   }
 
+  bound(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): void {
     if (this.closed) return;
     for (const key of [...this.keys]) this.remove(key);

@@ -52,6 +52,8 @@ export class RabbitBus implements EventBus {
   readonly nodeId = randomUUID();
   private readonly local: LocalBus;
   private readonly bindings = new Map<string, number>();
+  /** The broker's answer to the bind of each held key (resolved once bound, or when the connection is down). */
+  private readonly binding = new Map<string, Promise<void>>();
   private readonly recent = new RecentIds();
   private readonly resyncHandlers = new Set<() => void>();
   private buffer: Outgoing[] = [];
@@ -62,6 +64,7 @@ export class RabbitBus implements EventBus {
   private retryMs: number;
   private timer: NodeJS.Timeout | undefined;
   private isClosed = false;
+  private lastProblem: string | undefined;
 
   private constructor(private readonly options: RabbitBusOptions) {
     this.local = new LocalBus(options.onListenerError);
@@ -88,6 +91,16 @@ export class RabbitBus implements EventBus {
     return this.channel !== undefined;
   }
 
+  /** The broker URL this transport uses (with its password). */
+  get url(): string {
+    return this.options.url;
+  }
+
+  /** Why the connection is down now (undefined while connected). */
+  get problem(): string | undefined {
+    return this.channel ? undefined : this.lastProblem;
+  }
+
   /** The server-named queue of this node (changes after a reconnect). */
   get queueName(): string {
     return this.queue;
@@ -111,26 +124,25 @@ export class RabbitBus implements EventBus {
   subscribe(handler: BusHandler): Subscriber {
     if (this.isClosed) throw new InvalidStateError('bus closed');
     const inner = this.local.subscribe(handler);
+    const held = new Set<string>();
     return {
       add: (key: RoutingKey) => {
         if (inner.has(key)) return;
         inner.add(key);
+        held.add(amqpKey(key));
         this.retain(amqpKey(key));
       },
       remove: (key: RoutingKey) => {
         if (!inner.has(key)) return;
         inner.remove(key);
+        held.delete(amqpKey(key));
         this.release(amqpKey(key));
       },
       has: (key: RoutingKey) => inner.has(key),
+      bound: () => Promise.all([...held].map((key) => this.binding.get(key))).then(() => undefined),
       close: () => {
-        for (const key of [...this.bindings.keys()]) {
-          const routing = key.replace('.', ':') as RoutingKey;
-          if (inner.has(routing)) {
-            inner.remove(routing);
-            this.release(key);
-          }
-        }
+        for (const key of held) this.release(key);
+        held.clear();
         inner.close();
       },
     };
@@ -185,7 +197,7 @@ export class RabbitBus implements EventBus {
   private retain(key: string): void {
     const n = this.bindings.get(key) ?? 0;
     this.bindings.set(key, n + 1);
-    if (n === 0) this.channel?.bindQueue(this.queue, this.options.exchange, key).catch(() => undefined);
+    if (n === 0) this.binding.set(key, this.bind(key));
   }
 
   private release(key: string): void {
@@ -195,7 +207,21 @@ export class RabbitBus implements EventBus {
       return;
     }
     this.bindings.delete(key);
+    this.binding.delete(key);
     this.channel?.unbindQueue(this.queue, this.options.exchange, key).catch(() => undefined);
+  }
+
+  /**
+   * Binds `key` to this node's queue. Without a connection it resolves at once: the reconnect
+   * binds every held key, and its resync ends every session that could have missed an event.
+   */
+  private bind(key: string): Promise<void> {
+    const channel = this.channel;
+    if (!channel) return Promise.resolve();
+    return channel.bindQueue(this.queue, this.options.exchange, key).then(
+      () => undefined,
+      (err: unknown) => this.options.onWarning?.(`RabbitMQ bind of ${key} failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
   }
 
   private async connect(): Promise<void> {
@@ -216,6 +242,7 @@ export class RabbitBus implements EventBus {
         this.connection = undefined;
         this.channel = undefined;
         void connection.close().catch(() => undefined);
+        this.lastProblem = `RabbitMQ closed the connection (${reason}); reconnecting`;
         this.options.onWarning?.(`RabbitMQ connection lost (${reason}); reconnecting`);
         this.scheduleReconnect();
       };
@@ -245,6 +272,7 @@ export class RabbitBus implements EventBus {
       await this.connect();
     } catch (err) {
       if (this.isClosed) return;
+      this.lastProblem = `${describeAmqpError(err, this.options.url)} (reconnecting)`;
       this.options.onWarning?.(`RabbitMQ reconnect failed: ${describeAmqpError(err, this.options.url)}`);
       this.scheduleReconnect();
       return;

@@ -1,7 +1,9 @@
-import type { ChannelModel } from 'amqplib';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { describeAmqpError, maskAmqpUrl, openAmqp } from './rabbitmq-probe.js';
+import type { EventBus } from './bus.js';
+import { maskAmqpUrl } from './rabbitmq-probe.js';
+import { RabbitBus } from './rabbitmq-bus.js';
+import type { SwitchableBus } from './switchable-bus.js';
 
 export type RabbitMqStatus = 'disabled' | 'connecting' | 'connected' | 'error';
 
@@ -11,6 +13,8 @@ export interface RabbitMqView {
   enabled: boolean;
   status: RabbitMqStatus;
   error?: string;
+  /** The transport the node's bus uses now. */
+  bus: 'in-process' | 'rabbitmq';
 }
 
 interface Stored {
@@ -18,45 +22,68 @@ interface Stored {
   enabled: boolean;
 }
 
-const CONNECT_TIMEOUT_MS = 5000;
+/** What the settings drive: the node's bus and how to make its transports. */
+export interface BusControl {
+  bus: SwitchableBus;
+  openRabbit(url: string): Promise<RabbitBus>;
+  local(): EventBus;
+}
+
 const RETRY_MIN_MS = 2000;
 const RETRY_MAX_MS = 60_000;
 const MASK = '****';
 
 /**
  * The RabbitMQ settings (URL and enabled flag, in a 0600 JSON file because the URL holds a
- * password) and, while enabled, one monitored connection: `connected` means it is open now;
- * when it fails or closes the status turns to `error` with the reason and it is retried with
- * a growing delay. The bus transport itself arrives later and will read these settings.
+ * password), applied to the running node: enabling connects a RabbitMQ transport and switches
+ * the node's bus to it, disabling switches back to the in-process bus, without a restart
+ * (`SwitchableBus`: sessions identify again after a switch). A broker that cannot be reached
+ * leaves the bus as it was, shows the reason and is retried with a growing delay. A URL given in
+ * the configuration (`HEARTH_RABBITMQ_URL`) is the starting state and wins over the file at start.
  */
 export class RabbitMqSettings {
   private stored: Stored = { url: '', enabled: false };
-  private status: RabbitMqStatus = 'disabled';
   private error: string | undefined;
-  private connection: ChannelModel | undefined;
   private timer: NodeJS.Timeout | undefined;
   private retryMs = RETRY_MIN_MS;
-  /** Bumped on every change: callbacks of an older connection attempt are ignored. */
+  /** Bumped on every change: an older attempt's result is dropped. */
   private generation = 0;
-  private firstAttempt: Promise<void> = Promise.resolve();
   private closed = false;
 
-  private constructor(private readonly file: string) {}
+  private constructor(
+    private readonly file: string,
+    private readonly control: BusControl,
+  ) {}
 
-  static async open(file: string): Promise<RabbitMqSettings> {
-    const settings = new RabbitMqSettings(file);
-    try {
-      const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Stored>;
-      settings.stored = { url: typeof parsed.url === 'string' ? parsed.url : '', enabled: parsed.enabled === true };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  static async open(file: string, control: BusControl, configuredUrl?: string): Promise<RabbitMqSettings> {
+    const settings = new RabbitMqSettings(file, control);
+    if (configuredUrl) settings.stored = { url: configuredUrl, enabled: true };
+    else {
+      try {
+        const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<Stored>;
+        settings.stored = { url: typeof parsed.url === 'string' ? parsed.url : '', enabled: parsed.enabled === true };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
     }
-    settings.restart();
+    // In the background: a saved broker that is down must not hold the node's start.
+    void settings.apply(settings.generation);
     return settings;
   }
 
   view(): RabbitMqView {
-    return { url: this.stored.url ? maskAmqpUrl(this.stored.url) : '', enabled: this.stored.enabled, status: this.status, ...(this.error ? { error: this.error } : {}) };
+    const transport = this.control.bus.transport;
+    const rabbit = transport instanceof RabbitBus ? transport : undefined;
+    // The transport of an older URL, kept while the saved one cannot be reached, is not its status.
+    const saved = rabbit?.url === this.stored.url ? rabbit : undefined;
+    const url = this.stored.url ? maskAmqpUrl(this.stored.url) : '';
+    const bus = rabbit ? 'rabbitmq' : 'in-process';
+    if (!this.stored.enabled) return { url, enabled: false, status: 'disabled', bus };
+    if (saved) {
+      const problem = saved.problem;
+      return saved.connected || !problem ? { url, enabled: true, status: saved.connected ? 'connected' : 'connecting', bus } : { url, enabled: true, status: 'error', error: problem, bus };
+    }
+    return this.error ? { url, enabled: true, status: 'error', error: this.error, bus } : { url, enabled: true, status: 'connecting', bus };
   }
 
   /**
@@ -75,7 +102,7 @@ export class RabbitMqSettings {
     }
   }
 
-  /** Saves the settings and (re)connects when enabled; resolves once the first attempt settled. */
+  /** Saves the settings and applies them to the bus; resolves once the first attempt settled. */
   async update(input: { url: string; enabled: boolean }): Promise<RabbitMqView> {
     this.stored = { url: this.unmask(input.url), enabled: input.enabled };
     await mkdir(dirname(this.file), { recursive: true });
@@ -83,72 +110,45 @@ export class RabbitMqSettings {
     await writeFile(tmp, `${JSON.stringify(this.stored)}\n`, { mode: 0o600 });
     await chmod(tmp, 0o600);
     await rename(tmp, this.file);
-    this.restart();
-    await this.firstAttempt;
+    this.generation++;
+    this.retryMs = RETRY_MIN_MS;
+    await this.apply(this.generation);
     return this.view();
   }
 
-  /** Drops the monitored connection and the retry timer. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** Stops retrying. Idempotent; the bus itself is closed by the node. */
+  close(): Promise<void> {
     this.closed = true;
     this.generation++;
     clearTimeout(this.timer);
-    await this.dropConnection();
+    return Promise.resolve();
   }
 
-  private restart(): void {
-    this.generation++;
+  private async apply(generation: number): Promise<void> {
     clearTimeout(this.timer);
-    void this.dropConnection();
-    this.retryMs = RETRY_MIN_MS;
     this.error = undefined;
-    if (!this.stored.enabled || !this.stored.url || this.closed) {
-      this.status = 'disabled';
-      this.firstAttempt = Promise.resolve();
+    const { bus } = this.control;
+    const current = bus.transport instanceof RabbitBus ? bus.transport : undefined;
+    if (!this.stored.enabled || !this.stored.url) {
+      if (current) await bus.switchTo(this.control.local()).catch(() => undefined);
       return;
     }
-    this.firstAttempt = this.connect(this.generation);
-  }
-
-  private async dropConnection(): Promise<void> {
-    const connection = this.connection;
-    this.connection = undefined;
-    await connection?.close().catch(() => undefined);
-  }
-
-  private async connect(generation: number): Promise<void> {
-    this.status = 'connecting';
-    const url = this.stored.url;
+    if (current?.url === this.stored.url) return;
+    let rabbit: RabbitBus;
     try {
-      const { connection } = await openAmqp(url, CONNECT_TIMEOUT_MS);
-      if (generation !== this.generation) {
-        await connection.close().catch(() => undefined);
-        return;
-      }
-      this.connection = connection;
-      this.status = 'connected';
-      this.error = undefined;
-      this.retryMs = RETRY_MIN_MS;
-      connection.on('error', () => undefined);
-      connection.on('close', (err?: Error) => {
-        if (generation !== this.generation || this.connection !== connection) return;
-        this.connection = undefined;
-        this.fail(generation, err ? `RabbitMQ closed the connection: ${err.message}` : 'RabbitMQ closed the connection.');
-      });
+      rabbit = await this.control.openRabbit(this.stored.url);
     } catch (err) {
-      if (generation === this.generation) this.fail(generation, describeAmqpError(err, url));
+      if (generation !== this.generation || this.closed) return;
+      this.error = err instanceof Error ? err.message : String(err);
+      this.timer = setTimeout(() => void this.apply(generation), this.retryMs);
+      this.timer.unref();
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+      return;
     }
-  }
-
-  private fail(generation: number, reason: string): void {
-    this.status = 'error';
-    this.error = reason;
-    if (this.closed) return;
-    this.timer = setTimeout(() => {
-      if (generation === this.generation) void this.connect(generation);
-    }, this.retryMs);
-    this.timer.unref();
-    this.retryMs = Math.min(this.retryMs * 2, RETRY_MAX_MS);
+    if (generation !== this.generation || this.closed) {
+      await rabbit.close();
+      return;
+    }
+    await bus.switchTo(rabbit).catch(() => undefined);
   }
 }

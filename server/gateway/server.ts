@@ -16,8 +16,10 @@ export interface GatewayOptions {
   core: Core;
   logger: Logger;
   heartbeatIntervalMs: number;
-  /** ws(s)://host/gateway, sent as resume_gateway_url. */
+  /** ws(s)://host/gateway, sent as resume_gateway_url when neither of the two below gives one. */
   gatewayUrl: string;
+  /** This node's own gateway URL when configured (HEARTH_GATEWAY_URL): resume_gateway_url is always it. */
+  nodeGatewayUrl?: string;
   /** The URLs for the upgrade request (its Host unless a public URL is set): resume_gateway_url follows it. */
   advertised?: (req: IncomingMessage) => AdvertisedUrls;
   /** `gateway` of the config: resume window, replay size, shard and send limits. */
@@ -125,7 +127,7 @@ export class GatewayServer implements GatewayControl {
         core: this.options.core,
         logger: this.options.logger,
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
-        resumeUrl: this.options.advertised?.(req).gateway ?? this.options.gatewayUrl,
+        resumeUrl: this.options.nodeGatewayUrl ?? this.options.advertised?.(req).gateway ?? this.options.gatewayUrl,
         limits,
         registry: this.registry,
         identifyThrottle: this.identifyThrottle,

@@ -117,6 +117,7 @@ export class GatewaySession {
         subscriber.remove(key);
       },
       has: (key) => subscriber.has(key),
+      bound: () => subscriber.bound(),
       close: () => subscriber.close(),
     };
     this.options.registry.add(this);
@@ -382,6 +383,9 @@ export class GatewaySession {
       if (this.subscriber?.has(guildKey(guildId))) return;
       this.subscriber?.add(guildKey(guildId));
       await this.core.presences.addGuild(this.ctx!.userId, guildId);
+      // The snapshot is read once the key is bound: what changes after it reaches this session.
+      await this.subscriber?.bound();
+      if (this.isClosed) return;
       const payload = await this.core.sessions.guildCreate(guildId, this.ctx!.userId, this.largeThreshold);
       if (payload && !this.isClosed) this.dispatch('GUILD_CREATE', this.shapeGuildCreate(payload));
     } catch (err) {

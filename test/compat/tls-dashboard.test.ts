@@ -10,9 +10,11 @@ import { AdminApi } from '../helpers/admin.js';
 import { startBrowser } from '../helpers/browser.js';
 import { startTestNode } from '../helpers/node.js';
 import { freePort } from '../../server/db/embedded-postgres.js';
+import { freshExchange } from '../helpers/rabbitmq.js';
 
 test('the TLS and RabbitMQ pages', async (t) => {
-  const { node, base } = await startTestNode(t);
+  // Its own exchange: enabling RabbitMQ on the page switches this node's bus onto the machine's broker.
+  const { node, base } = await startTestNode(t, { rabbitmqExchange: freshExchange(t) });
   const admin = new AdminApi(base);
   await admin.setup(node.setupLink);
   const errors: string[] = [];
@@ -61,6 +63,7 @@ test('the TLS and RabbitMQ pages', async (t) => {
   await page.getByRole('link', { name: 'RabbitMQ' }).click();
   await page.getByRole('heading', { name: 'RabbitMQ' }).waitFor();
   assert.equal(await page.getByTestId('rabbitmq-status').textContent(), 'disabled');
+  assert.match((await page.getByTestId('rabbitmq-bus').textContent()) ?? '', /in-process bus/);
   await page.getByLabel('Broker URL').fill('amqp://guest:guest@127.0.0.1:5672');
   await page.getByRole('button', { name: 'Test connection' }).click();
   await page.getByTestId('rabbitmq-test-result').filter({ hasText: /^Connected to RabbitMQ \d/ }).waitFor();
@@ -75,7 +78,14 @@ test('the TLS and RabbitMQ pages', async (t) => {
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByTestId('rabbitmq-status').filter({ hasText: 'connected' }).waitFor();
   assert.equal(await page.getByLabel('Broker URL').inputValue(), 'amqp://guest:****@127.0.0.1:5672');
+  assert.match((await page.getByTestId('rabbitmq-bus').textContent()) ?? '', /through RabbitMQ/);
   await screenshot(page, 'rabbitmq-03-enabled');
+  // Switched back to the in-process bus while the node runs.
+  await page.getByLabel(/Use RabbitMQ/).uncheck();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByTestId('rabbitmq-status').filter({ hasText: 'disabled' }).waitFor();
+  assert.match((await page.getByTestId('rabbitmq-bus').textContent()) ?? '', /in-process bus/);
+  await screenshot(page, 'rabbitmq-04-switched-back');
 
   assert.deepEqual(errors, []);
 });

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { Client, Events, GatewayIntentBits, type Message } from 'discord.js';
 import { RabbitBus } from '../../server/events/rabbitmq-bus.js';
+import { SwitchableBus } from '../../server/events/switchable-bus.js';
 import { UnreachableServiceError } from '../../server/index.js';
 import { CliProcess } from '../helpers/cli.js';
 import { waitFor } from '../helpers/discordjs.js';
@@ -19,7 +20,7 @@ import { BROKER, BrokerProxy, bindingsOf, freshDatabase, freshExchange } from '.
 const VIEW_CHANNEL = (1n << 10n).toString();
 
 function rabbitBusOf(node: TestNode): RabbitBus {
-  const bus = node.node.core.bus;
+  const bus = node.node.core.bus instanceof SwitchableBus ? node.node.core.bus.transport : node.node.core.bus;
   assert.ok(bus instanceof RabbitBus, 'the node runs the RabbitMQ bus');
   return bus;
 }

@@ -23,6 +23,7 @@ test('defaults apply when nothing is set', async (t) => {
     publicUrl: undefined,
     trustProxy: false,
     lan: { mdns: true },
+    gatewayUrl: undefined,
     databaseUrl: undefined,
     rabbitmqUrl: undefined,
     rabbitmqExchange: 'hearth.events',

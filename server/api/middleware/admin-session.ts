@@ -46,7 +46,7 @@ export function adminSession(core: Core, limiter: RateLimiter) {
     void (async () => {
       if (STATE_CHANGING.has(req.method) && req.get('x-hearth-admin') !== '1') throw new HttpError('ADMIN_CSRF_FAILED');
       if (req.method === 'POST' && req.path === '/login') {
-        const hit = limiter.hit(`admin-login:${req.socket.remoteAddress ?? ''}`, LOGIN_ATTEMPTS, LOGIN_WINDOW_MS);
+        const hit = await limiter.hit(`admin-login:${req.socket.remoteAddress ?? ''}`, LOGIN_ATTEMPTS, LOGIN_WINDOW_MS);
         if (!hit.allowed) return { retryAfterMs: hit.resetAt - Date.now() };
       }
       if (OPEN_PATHS.has(req.path)) return undefined;

@@ -15,9 +15,27 @@ export interface RateLimitSettings {
   messageWindowSeconds: number;
 }
 
-interface Window {
-  count: number;
+/** One bucket counted by one request. */
+export interface BucketHit {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+export interface HitResult {
+  allowed: boolean;
+  remaining: number;
   resetAt: number;
+}
+
+/**
+ * Where windows are counted: this node's memory (one node), or a store every node shares
+ * (several nodes on one database: `RateLimitRepository` in PostgreSQL). `count` is the number
+ * of requests in the window including this one.
+ */
+export interface WindowStore {
+  hit(hits: readonly BucketHit[], now: number): Promise<{ count: number; resetAt: number }[]>;
+  deleteEnded(before: number): Promise<void>;
 }
 
 const MAJOR = /^\/(channels|guilds|webhooks)\/(\d{1,20})(?:\/([^/]+))?/;
@@ -37,19 +55,60 @@ export function routeBucket(method: string, path: string): { route: string; majo
 }
 
 /**
- * Fixed-window counters in this node's memory. Limits are per node: a client pinned to one
- * node by its connection sees Discord's behaviour; see docs/architecture.md.
+ * Fixed-window counters: in this node's memory, or in a store all nodes share (then a client
+ * spreading requests over several nodes meets the same limits as on one; docs/architecture.md).
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, Window>();
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(readonly settings: RateLimitSettings) {
+  constructor(
+    readonly settings: RateLimitSettings,
+    private readonly shared?: WindowStore,
+    private readonly onError: (err: unknown) => void = () => undefined,
+  ) {
     this.sweeper = setInterval(() => this.sweep(), 30_000);
     this.sweeper.unref();
   }
 
-  hit(key: string, limit: number, windowMs: number, now = Date.now()): { allowed: boolean; remaining: number; resetAt: number } {
+  /** Whether the windows are shared between nodes. */
+  get isShared(): boolean {
+    return this.shared !== undefined;
+  }
+
+  /**
+   * Counts one request in each bucket, in order. In memory a refused bucket stops the count
+   * there (later buckets are not charged); a shared store counts all of them in one round trip.
+   */
+  async hitAll(hits: readonly BucketHit[], now = Date.now()): Promise<HitResult[]> {
+    if (this.shared) {
+      try {
+        const counts = await this.shared.hit(hits, now);
+        return counts.map((c, i) => ({ allowed: c.count <= hits[i]!.limit, remaining: Math.max(0, hits[i]!.limit - c.count), resetAt: c.resetAt }));
+      } catch (err) {
+        // The database is away: count on this node rather than refuse or fail every request.
+        this.onError(err);
+      }
+    }
+    const out: HitResult[] = [];
+    for (const h of hits) {
+      const result = this.hitLocal(h, now);
+      out.push(result);
+      if (!result.allowed) break;
+    }
+    return out;
+  }
+
+  async hit(key: string, limit: number, windowMs: number, now = Date.now()): Promise<HitResult> {
+    return (await this.hitAll([{ key, limit, windowMs }], now))[0]!;
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    this.windows.clear();
+  }
+
+  private hitLocal({ key, limit, windowMs }: BucketHit, now: number): HitResult {
     let w = this.windows.get(key);
     if (!w || w.resetAt <= now) {
       w = { count: 0, resetAt: now + windowMs };
@@ -60,13 +119,9 @@ export class RateLimiter {
     return { allowed: true, remaining: limit - w.count, resetAt: w.resetAt };
   }
 
-  close(): void {
-    clearInterval(this.sweeper);
-    this.windows.clear();
-  }
-
   private sweep(now = Date.now()): void {
     for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
+    this.shared?.deleteEnded(now - 60_000).catch(this.onError);
   }
 }
 
@@ -94,14 +149,19 @@ export function rateLimit(auth: AuthService, limiter: RateLimiter) {
       if (ctx) res.locals.auth = ctx;
       const who = ctx ? `u${ctx.userId}` : `ip${req.ip ?? req.socket.remoteAddress ?? ''}`;
       const now = Date.now();
-      const global = limiter.hit(`${who}:global`, s.globalPerSecond, 1000, now);
-      if (!global.allowed) return tooMany(res, global.resetAt - now, true);
       const { route, major } = routeBucket(req.method, req.path);
       const isMessage = req.method === 'POST' && /^POST \/channels\/:id\/messages$/.test(route);
       const limit = isMessage ? s.messageLimit : s.defaultLimit;
       const windowMs = (isMessage ? s.messageWindowSeconds : s.defaultWindowSeconds) * 1000;
       const bucketId = createHash('sha1').update(route).digest('hex').slice(0, 16);
-      const bucket = limiter.hit(`${who}:${bucketId}:${major}`, limit, windowMs, now);
+      const [global, bucket] = await limiter.hitAll(
+        [
+          { key: `${who}:global`, limit: s.globalPerSecond, windowMs: 1000 },
+          { key: `${who}:${bucketId}:${major}`, limit, windowMs },
+        ],
+        now,
+      );
+      if (!global!.allowed || !bucket) return tooMany(res, global!.resetAt - now, true);
       res.set('X-RateLimit-Limit', String(limit));
       res.set('X-RateLimit-Remaining', String(bucket.remaining));
       res.set('X-RateLimit-Reset', (bucket.resetAt / 1000).toFixed(3));

@@ -9,11 +9,14 @@ import { HttpError } from '../errors.js';
 import { mapMember } from '../mappers/index.js';
 import { has } from '../permissions.js';
 import { HEARTH_REGION } from './guild-extras.js';
+import type { VoiceChannelOwners } from './voice-owners.js';
 
 const VOICE_TYPES: ReadonlySet<number> = new Set([ChannelType.GuildVoice, ChannelType.GuildStageVoice]);
 
 /** One user's place in voice in one guild. Voice states live in memory on the node that owns the session. */
 export interface VoiceState {
+  /** The node whose gateway session joined (every node keeps every state: `voice-state` events). */
+  node: string;
   guildId: string;
   channelId: string;
   userId: string;
@@ -85,6 +88,7 @@ export interface JoinInput {
 export class VoiceStateService {
   private readonly byGuild = new Map<string, Map<string, VoiceState>>();
   private readonly listeners = new Set<(change: VoiceStateChange) => void>();
+  private readonly nodeId: string;
 
   constructor(
     private readonly guilds: GuildRepository,
@@ -92,10 +96,16 @@ export class VoiceStateService {
     private readonly bus: EventBus,
     /** Whether this node's voice server runs, its `host:port`, and why not when it does not. */
     private readonly voice: () => VoiceAvailability,
+    /** Which node hosts each active channel (the endpoint members are sent to). */
+    private readonly owners: VoiceChannelOwners,
     private readonly onListenerError: (err: unknown) => void = () => undefined,
   ) {
+    this.nodeId = owners.nodeId;
+    owners.onTick = () => this.dropDeadNodes();
     // A deleted channel, a member who left or was removed, a deleted guild: their voice states end.
+    // Every node sees these events; each ends the states its own sessions hold (and tells the others).
     this.untap = bus.tap((event) => {
+      if (event.kind === 'voice-state') return this.applyRemote(event.origin, event.guildId, event.userId, event.state as VoiceState | null);
       if (event.kind === 'guild-leave') this.endWhere((s) => s.guildId === event.guildId && s.userId === event.userId);
       if (event.kind !== 'dispatch') return;
       const d = event.d as { id?: string; guild_id?: string; user?: { id?: string } } | null;
@@ -106,14 +116,54 @@ export class VoiceStateService {
 
   private readonly untap: () => void;
 
-  close(): void {
+  async close(): Promise<void> {
     this.untap();
+    await this.owners.close();
   }
 
   private endWhere(match: (state: VoiceState) => boolean): void {
     for (const states of [...this.byGuild.values()]) {
-      for (const state of [...states.values()]) if (match(state)) this.remove(state).catch(this.onListenerError);
+      for (const state of [...states.values()]) if (state.node === this.nodeId && match(state)) this.remove(state).catch(this.onListenerError);
     }
+  }
+
+  /** Another node changed a voice state: keep it here too (the voice server checks tokens against it). */
+  private applyRemote(origin: string, guildId: string, userId: string, state: VoiceState | null): void {
+    if (origin === this.nodeId) return;
+    const before = this.get(guildId, userId);
+    if (state) this.store(state);
+    else if (before) {
+      const states = this.byGuild.get(guildId)!;
+      states.delete(userId);
+      if (states.size === 0) this.byGuild.delete(guildId);
+    } else return;
+    this.emit({ before, after: state ?? undefined });
+  }
+
+  /**
+   * Voice states held by sessions of a node that died (no heartbeat) end here: the voice server
+   * drops their connections, and the node hosting the channel tells the guild they left.
+   */
+  private async dropDeadNodes(): Promise<void> {
+    const origins = new Set<string>();
+    for (const states of this.byGuild.values()) for (const s of states.values()) if (s.node !== this.nodeId) origins.add(s.node);
+    if (origins.size === 0) return;
+    const alive = await this.owners.alive([...origins]);
+    for (const states of [...this.byGuild.values()]) {
+      for (const state of [...states.values()]) {
+        if (state.node === this.nodeId || alive.has(state.node)) continue;
+        const hosted = this.owners.owns(state.channelId);
+        states.delete(state.userId);
+        if (states.size === 0) this.byGuild.delete(state.guildId);
+        this.emit({ before: state, after: undefined });
+        if (hosted) await this.publish(state, null);
+      }
+    }
+  }
+
+  /** Tells the other nodes (confirmed by the broker before a VOICE_SERVER_UPDATE names another node's endpoint). */
+  private replicate(guildId: string, userId: string, state: VoiceState | null): Promise<void> {
+    return this.bus.publish({ kind: 'voice-state', origin: this.nodeId, guildId, userId, state: state as unknown as Record<string, unknown> | null, keys: [] });
   }
 
   /** `GET /voice/regions`: the node's one region, marked deprecated (with the reason) while voice is off. */
@@ -132,6 +182,12 @@ export class VoiceStateService {
       const { guild_id: _g, member: _m, ...rest } = payloadOf(s, s.channelId);
       return rest;
     });
+  }
+
+  /** Whether anyone (on any node) is in `channelId`. */
+  hasChannel(channelId: string): boolean {
+    for (const states of this.byGuild.values()) for (const s of states.values()) if (s.channelId === channelId) return true;
+    return false;
   }
 
   inChannel(guildId: string, channelId: string): VoiceState[] {
@@ -177,6 +233,7 @@ export class VoiceStateService {
     if (!member) throw new HttpError('MISSING_ACCESS');
     const newToken = moving || before.sessionId !== sessionId;
     const state: VoiceState = {
+      node: this.nodeId,
       guildId: input.guildId,
       channelId: input.channelId,
       userId: ctx.userId,
@@ -190,13 +247,14 @@ export class VoiceStateService {
       canSpeak: has(access.permissions, PermissionFlagsBits.Speak),
     };
     this.store(state);
+    await this.replicate(state.guildId, state.userId, state);
     await this.publish(state, state.channelId, mapMember(member));
     this.emit({ before, after: state });
     // Same channel, same session: only the self flags changed, unless the client lost its voice
     // connection and is rejoining, which needs the server update again (same token).
     const voice = this.voice();
     const resend = newToken || !(voice.connected?.(state.guildId, state.userId) ?? false);
-    return resend ? { token: state.token, guild_id: state.guildId, endpoint: voice.endpoint ?? null } : undefined;
+    return resend ? { token: state.token, guild_id: state.guildId, endpoint: await this.endpointFor(state) } : undefined;
   }
 
   /**
@@ -220,9 +278,10 @@ export class VoiceStateService {
         const moved: VoiceState = { ...state, channelId: input.channelId, token: randomBytes(16).toString('hex') };
         await this.applyFlags(moved, input);
         this.store(moved);
+        await this.replicate(guildId, userId, moved);
         await this.publish(moved, moved.channelId);
         // The moved user's sessions reconnect to voice with the new token.
-        const server: VoiceServerPayload = { token: moved.token, guild_id: guildId, endpoint: this.voice().endpoint ?? null };
+        const server: VoiceServerPayload = { token: moved.token, guild_id: guildId, endpoint: await this.endpointFor(moved) };
         await this.bus.publish({ kind: 'dispatch', t: 'VOICE_SERVER_UPDATE', d: server, keys: [userKey(userId)] });
         this.emit({ before: state, after: moved });
         return;
@@ -232,6 +291,7 @@ export class VoiceStateService {
       const next = { ...state };
       await this.applyFlags(next, input);
       this.store(next);
+      await this.replicate(guildId, userId, next);
       await this.publish(next, next.channelId);
       this.emit({ before: state, after: next });
     }
@@ -262,6 +322,7 @@ export class VoiceStateService {
     states.delete(state.userId);
     if (states.size === 0) this.byGuild.delete(state.guildId);
     this.emit({ before: state, after: undefined });
+    await this.replicate(state.guildId, state.userId, null);
     await this.publish(state, null);
   }
 
@@ -275,7 +336,15 @@ export class VoiceStateService {
     await this.bus.publish({ kind: 'dispatch', t: 'VOICE_STATE_UPDATE', d, keys: [guildKey(state.guildId)] });
   }
 
+  /** The endpoint of the node hosting the state's channel (this one when none does yet and voice runs here). */
+  private endpointFor(state: VoiceState): Promise<string | null> {
+    const voice = this.voice();
+    return this.owners.endpointFor(state.guildId, state.channelId, voice.available ? voice.endpoint : undefined);
+  }
+
   private emit(change: VoiceStateChange): void {
+    const left = change.before;
+    if (left && left.channelId !== change.after?.channelId && this.inChannel(left.guildId, left.channelId).length === 0) this.owners.emptied(left.channelId);
     for (const listener of this.listeners) {
       try {
         listener(change);

@@ -57,6 +57,10 @@ export async function identify(session: GatewaySession, d: unknown): Promise<voi
   if (ctx.bot && guildIds.length > limits.maxGuildsPerShard) throw new GatewayCloseError(GatewayCloseCodes.ShardingRequired, 'Sharding is required.');
   subscriber.add(userKey(ctx.userId));
   for (const id of guildIds) subscriber.add(guildKey(id));
+  // Bound on the broker before the snapshot below and READY: an event another node publishes
+  // from here on reaches this session (held until READY is out), none falls in between.
+  await subscriber.bound();
+  if (session.closed) return;
 
   // Bots get unavailable guilds in READY and one GUILD_CREATE each after it; users get them inline.
   const payloads = await session.core.sessions.guildCreates(guildIds, ctx.userId, largeThreshold as number);

@@ -43,6 +43,8 @@ export interface RabbitMqView {
   enabled: boolean;
   status: 'disabled' | 'connecting' | 'connected' | 'error';
   error?: string;
+  /** The transport the node's event bus uses now. */
+  bus: 'in-process' | 'rabbitmq';
 }
 
 export type RabbitMqTest = { ok: true; server: { product: string; version: string }; ms: number } | { ok: false; error: string };

@@ -99,6 +99,11 @@ export function RabbitMq() {
       </header>
       <div className="stack">
         {view.status === 'error' && view.error && <ErrorLine error={view.error} />}
+        <p className="muted" data-testid="rabbitmq-bus">
+          Events of this node go through{' '}
+          <strong>{view.bus === 'rabbitmq' ? 'RabbitMQ' : 'the in-process bus'}</strong>
+          {view.bus === 'rabbitmq' ? ': nodes on the same broker and database share them.' : ': this node alone.'}
+        </p>
         <section className="card">
           <form className="stack" onSubmit={save} noValidate aria-label="RabbitMQ settings">
             <p className="muted">Several Hearth nodes share their events through RabbitMQ. One node on its own does not need it.</p>
@@ -107,7 +112,7 @@ export function RabbitMq() {
               <input type="checkbox" name="enabled" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} />
               <span>
                 <strong>Use RabbitMQ</strong>
-                <small>The node keeps a connection open and shows its state above.</small>
+                <small>Saving switches this node's event bus at once, without a restart. Connected clients are asked to reconnect and identify again.</small>
               </span>
             </label>
             <ErrorLine error={error} />
