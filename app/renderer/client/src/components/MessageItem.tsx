@@ -26,9 +26,23 @@ function time(iso: string): string {
   return today ? `Today at ${t}` : `${d.toLocaleDateString()} ${t}`;
 }
 
+/**
+ * Files live on this node's CDN (/cdn), which serves the page too. The URL in the payload names the
+ * node's configured address (often localhost), not necessarily the one this friend typed (a LAN
+ * address): load it from the page's own origin instead.
+ */
+function cdnSrc(url: string): string {
+  try {
+    const u = new URL(url, location.href);
+    return u.pathname.startsWith('/cdn/') ? `${u.pathname}${u.search}` : u.href;
+  } catch {
+    return url;
+  }
+}
+
 function AttachmentView({ a }: { a: Attachment }) {
   const isImage = a.content_type?.startsWith('image/') || /\.(png|jpe?g|gif|webp|avif)$/i.test(a.filename);
-  const src = a.proxy_url || a.url;
+  const src = cdnSrc(a.proxy_url || a.url);
   if (isImage) {
     const w = a.width ?? 400;
     const h = a.height ?? 300;
