@@ -118,6 +118,11 @@ export class VoiceController {
     this.end(null);
   }
 
+  /** Clears a shown error (back to idle). */
+  dismiss(): void {
+    if (this.state.status === 'error') this.set({ ...IDLE, muted: this.state.muted, deafened: this.state.deafened });
+  }
+
   setMuted(muted: boolean): void {
     // Unmuting while deafened undeafens too, as in Discord.
     const wasDeafened = this.state.deafened;
