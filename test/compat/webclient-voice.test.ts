@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { startBrowser, SCREENSHOT_DIR } from '../helpers/browser.js';
+import { joinedUser, startTestNode } from '../helpers/node.js';
+
+const PASSWORD = 'correct horse battery';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Counts RTP of the page's peer connections from outside the client: an init script keeps every
+ * RTCPeerConnection the page creates (the client itself is unchanged), and `rtp()` sums their
+ * inbound-rtp packetsReceived and outbound-rtp packetsSent.
+ */
+const RECORD_PEER_CONNECTIONS = `(() => {
+  const Native = window.RTCPeerConnection;
+  const pcs = [];
+  window.__peerConnections = pcs;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); pcs.push(this); }
+  };
+})();`;
+
+async function rtp(page: Page): Promise<{ received: number; sent: number }> {
+  return page.evaluate(async () => {
+    let received = 0;
+    let sent = 0;
+    for (const pc of (globalThis as any).__peerConnections as RTCPeerConnection[]) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s: any) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;
+        if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.packetsSent ?? 0;
+      });
+    }
+    return { received, sent };
+  });
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+    await sleep(150);
+  }
+}
+
+/** A browser context (its own profile, fake microphone) logged in through the login form. */
+async function loggedIn(context: BrowserContext, base: string, username: string, path: string, errors: string[]): Promise<Page> {
+  await context.addInitScript(RECORD_PEER_CONNECTIONS);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(`${username} pageerror: ${err.message}`));
+  await page.goto(`${base}/login?next=${encodeURIComponent(path)}`);
+  await page.getByLabel('Email or username').fill(username);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('[role=log]').waitFor();
+  return page;
+}
+
+test('two browsers join one voice channel from the web client, hear each other (inbound RTP grows), see mute and speaking, and see a leave', async (t) => {
+  const { api, base, defer } = await startTestNode(t);
+  const owner = await api.register('alice');
+  const guild = await api.createGuild(owner.token, 'Voice Night');
+  const friend = await joinedUser(api, owner.token, guild.textChannelId, 'bob');
+  // A second voice channel that @everyone may see but not connect to (CONNECT = 1 << 20).
+  const closed = await api.request('POST', `/guilds/${guild.id}/channels`, {
+    token: owner.token,
+    body: { name: 'Staff Room', type: 2, permission_overwrites: [{ id: guild.id, type: 0, allow: '0', deny: String(1 << 20) }] },
+  });
+  assert.equal(closed.status, 201, JSON.stringify(closed.body));
+
+  const errors: string[] = [];
+  const browser = await startBrowser(t, errors);
+  const contexts = await Promise.all(
+    // The voice port's certificate comes from the node's internal CA, unknown to these profiles (as in voice-browser.test.ts).
+    [0, 1].map(() => browser.browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 1280, height: 800 }, colorScheme: 'dark' })),
+  );
+  for (const c of contexts) defer(() => c.close());
+  const channelPath = `/channels/${guild.id}/${guild.textChannelId}`;
+  const alice = await loggedIn(contexts[0]!, base, 'alice', channelPath, errors);
+  const bob = await loggedIn(contexts[1]!, base, 'bob', channelPath, errors);
+
+  // No CONNECT on "Staff Room": clicking it shows why, and nobody is put in voice.
+  await bob.getByRole('button', { name: /^Staff Room \(voice channel\)/ }).click();
+  await bob.getByRole('alert').filter({ hasText: /permission to connect/ }).waitFor({ timeout: 10_000 });
+  await bob.getByRole('button', { name: 'Dismiss voice error' }).click();
+
+  // Both click the voice channel.
+  const voiceButton = (page: Page) => page.getByRole('button', { name: /^General \(voice channel\)/ });
+  await voiceButton(alice).click();
+  await voiceButton(bob).click();
+  for (const page of [alice, bob]) await page.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+
+  // Each receives the other's audio: inbound RTP grows on both sides.
+  for (const [name, page] of [['alice', alice], ['bob', bob]] as const) {
+    await until(`${name} receiving RTP`, async () => (await rtp(page)).received > 0);
+    const before = (await rtp(page)).received;
+    await sleep(1_000);
+    const after = (await rtp(page)).received;
+    assert.ok(after > before + 10, `${name}'s inbound RTP did not grow: ${before} → ${after}`);
+  }
+
+  // Both are listed under the channel for each other, and bob sees alice speaking (the fake microphone beeps).
+  const member = (page: Page, userId: string) => page.locator(`.voice-member[data-user-id="${userId}"]`);
+  for (const page of [alice, bob]) for (const id of [owner.id, friend.id]) await member(page, id).waitFor();
+  await bob.locator(`.voice-member.speaking[data-user-id="${owner.id}"]`).waitFor({ timeout: 10_000 });
+  await alice.screenshot({ path: `${SCREENSHOT_DIR}/webclient-voice-connected.png` });
+
+  // Alice mutes (button): bob's inbound stops growing, and bob sees her muted (self_mute over op 4).
+  await alice.getByRole('button', { name: 'Mute', exact: true }).click();
+  assert.equal(await alice.getByRole('button', { name: 'Mute', exact: true }).getAttribute('aria-pressed'), 'true');
+  await member(bob, owner.id).getByLabel('muted').waitFor();
+  await sleep(500);
+  const mutedFrom = (await rtp(bob)).received;
+  await sleep(1_500);
+  const mutedTo = (await rtp(bob)).received;
+  assert.ok(mutedTo - mutedFrom <= 2, `bob received ${mutedTo - mutedFrom} packets from muted alice`);
+  await alice.screenshot({ path: `${SCREENSHOT_DIR}/webclient-voice-muted.png` });
+  await alice.getByRole('button', { name: 'Mute', exact: true }).click();
+  await until('bob hearing alice again', async () => (await rtp(bob)).received > mutedTo + 10);
+
+  // Keyboard: Tab to the deafen toggle and press Space.
+  const deafen = bob.getByRole('button', { name: 'Deafen', exact: true });
+  await deafen.focus();
+  await bob.keyboard.press('Space');
+  assert.equal(await deafen.getAttribute('aria-pressed'), 'true');
+  await member(alice, friend.id).getByLabel('deafened').waitFor();
+  await deafen.click();
+
+  // Alice leaves: she disappears from bob's list of the channel.
+  await alice.getByRole('button', { name: 'Disconnect from voice' }).click();
+  await member(bob, owner.id).waitFor({ state: 'detached', timeout: 10_000 });
+  assert.equal(await alice.getByRole('status').filter({ hasText: 'Voice Connected' }).count(), 0);
+  await bob.screenshot({ path: `${SCREENSHOT_DIR}/webclient-voice-after-leave.png` });
+  assert.deepEqual(errors, []);
+});
