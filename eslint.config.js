@@ -6,7 +6,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', '.scratch/', 'app/renderer/dist/', 'app/main/dist/'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', '.scratch/', 'app/renderer/dist/', 'app/renderer/client/dist/', 'app/main/dist/'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   ...tseslint.configs.recommended,

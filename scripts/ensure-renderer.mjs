@@ -1,8 +1,9 @@
-// Builds the dashboard (app/renderer → app/renderer/dist) when the build is missing or older
-// than its sources: run before `npm start` and `npm test`, so `npm install && npm start` serves
-// a working dashboard at /admin and an edited page is never tested stale. A build that is up to
-// date costs one directory walk. Without Vite (a production install without dev dependencies)
-// it says so and leaves the node to show its "dashboard not built" page.
+// Builds the dashboard (app/renderer → app/renderer/dist) and the web client
+// (app/renderer/client → app/renderer/client/dist) when a build is missing or older than its
+// sources: run before `npm start` and `npm test`, so `npm install && npm start` serves a working
+// dashboard at /admin and client at /, and an edited page is never tested stale. A build that is
+// up to date costs one directory walk. Without Vite (a production install without dev
+// dependencies) it says so and leaves the node to show its "not built" pages.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RENDERER = join(ROOT, 'app', 'renderer');
-const BUILT = join(RENDERER, 'dist', 'index.html');
+const CLIENT = join(RENDERER, 'client');
 
 function newest(path) {
   const stat = statSync(path);
@@ -19,17 +20,26 @@ function newest(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
-const sources = [join(RENDERER, 'src'), join(RENDERER, 'index.html'), join(RENDERER, 'vite.config.mjs')];
-const builtAt = existsSync(BUILT) ? statSync(BUILT).mtimeMs : 0;
-if (builtAt && Math.max(...sources.map(newest)) <= builtAt) process.exit(0);
+const builds = [
+  { name: 'the dashboard', dir: RENDERER, sources: ['src', 'index.html', 'vite.config.mjs'] },
+  { name: 'the web client', dir: CLIENT, sources: ['src', 'public', 'index.html', 'vite.config.mjs'] },
+];
 
 let vite;
-try {
-  vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-} catch {
-  console.log('[hearth] the dashboard is not built and Vite is not installed (npm install without --omit=dev builds it)');
-  process.exit(0);
+for (const build of builds) {
+  const built = join(build.dir, 'dist', 'index.html');
+  const builtAt = existsSync(built) ? statSync(built).mtimeMs : 0;
+  const sources = build.sources.map((s) => join(build.dir, s)).filter((s) => existsSync(s));
+  if (builtAt && Math.max(...sources.map(newest)) <= builtAt) continue;
+  if (!vite) {
+    try {
+      vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+    } catch {
+      console.log(`[hearth] ${build.name} is not built and Vite is not installed (npm install without --omit=dev builds it)`);
+      process.exit(0);
+    }
+  }
+  console.log(`[hearth] building ${build.name} (${builtAt ? 'sources changed' : 'no build yet'})`);
+  const result = spawnSync(process.execPath, [vite, 'build', '--config', join(build.dir, 'vite.config.mjs')], { stdio: 'inherit', cwd: ROOT });
+  if (result.status !== 0) process.exit(result.status ?? 1);
 }
-console.log(`[hearth] building the dashboard (${builtAt ? 'sources changed' : 'no build yet'})`);
-const result = spawnSync(process.execPath, [vite, 'build', '--config', join(RENDERER, 'vite.config.mjs')], { stdio: 'inherit', cwd: ROOT });
-process.exit(result.status ?? 1);

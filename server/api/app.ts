@@ -11,6 +11,7 @@ import { adminRabbitMqRoutes } from './routes/admin-rabbitmq.js';
 import { adminTlsRoutes, tlsPublicRoutes, type TlsRouteDeps } from './routes/admin-tls.js';
 import { adminSession } from './middleware/admin-session.js';
 import { dashboardRoutes } from './routes/admin-dashboard.js';
+import { clientDirBeside, webClientRoutes } from './routes/web-client.js';
 import { adminModerationRoutes } from './routes/admin-moderation.js';
 import { adminNodeRoutes, type AdminNodeDeps } from './routes/admin-node.js';
 import { applicationRoutes } from './routes/applications.js';
@@ -48,6 +49,8 @@ export interface ApiDeps {
   admin?: AdminNodeDeps;
   /** The built dashboard (app/renderer/dist by default). */
   dashboardDir?: string;
+  /** The built web client served at `/` (app/renderer/client/dist, or `client/dist` beside a given dashboardDir). */
+  clientDir?: string;
 }
 
 const SUPPORTED_VERSIONS = new Set(['9', '10']);
@@ -81,7 +84,7 @@ function stripVersion(req: Request, _res: Response, next: NextFunction): void {
   next();
 }
 
-/** The Discord REST API (`/api`, `/api/v9`, `/api/v10`) and the admin API (`/admin`). */
+/** The Discord REST API (`/api`, `/api/v9`, `/api/v10`), the admin API (`/admin`) and the web client (`/`). */
 export function createApiApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -123,6 +126,9 @@ export function createApiApp(deps: ApiDeps): express.Express {
   if (deps.nodeAdmin) app.use(tlsPublicRoutes(deps.nodeAdmin.tls));
   app.use('/api', stripVersion, rateLimit(deps.core.auth, deps.rateLimiter), json, api);
   app.use('/admin', json, admin);
+  const client = express.Router({ caseSensitive: true, strict: false });
+  webClientRoutes(client, deps.clientDir ?? clientDirBeside(deps.dashboardDir));
+  app.use(client);
   app.use(errorHandler(deps.logger));
   app.locals.routes = routeTable(api);
   return app;

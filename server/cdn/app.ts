@@ -3,6 +3,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { INLINE_IMAGE_TYPES, sniffImage } from '../core/media.js';
 import type { AttachmentService } from '../core/services/attachments.js';
 import { emojiKey, stickerKey } from '../core/services/expression-files.js';
+import { avatarKey } from '../core/services/users.js';
 import type { FileStorage } from '../core/storage.js';
 
 const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
@@ -14,6 +15,9 @@ const ATTACHMENT_PATH = /^\/attachments\/(\d{1,20})\/(\d{1,20})\/([A-Za-z0-9_.-]
 
 /** Custom emojis and stickers: /emojis/<id>.<ext>, /stickers/<id>.<ext> (the stored image, whatever the extension asked). */
 const EXPRESSION_PATH = /^\/(emojis|stickers)\/(\d{1,20})\.(png|gif|webp|jpg|jpeg)$/;
+
+/** User avatars: /avatars/<user>/<hash>.<ext> (one stored image per hash; its type from its bytes). */
+const AVATAR_PATH = /^\/avatars\/(\d{1,20})\/((?:a_)?[0-9a-f]{32})\.(png|gif|webp|jpg|jpeg)$/;
 
 const notFound = (res: Response) => void res.status(404).json({ message: '404: Not Found', code: 0 });
 
@@ -37,6 +41,18 @@ export function createCdnApp(deps: CdnDeps): express.Express {
       .get(kind === 'emojis' ? emojiKey(id!) : stickerKey(id!))
       .then((data) => {
         if (!data) return notFound(res);
+        res.set('Cache-Control', 'public, max-age=31536000, immutable');
+        res.set('X-Content-Type-Options', 'nosniff');
+        res.type(sniffImage(data)?.contentType ?? 'application/octet-stream').send(data);
+      })
+      .catch(next);
+  });
+  app.get(AVATAR_PATH, (req: Request, res: Response, next: NextFunction) => {
+    const [, userId, hash] = AVATAR_PATH.exec(req.path)!;
+    deps.storage
+      .get(avatarKey(userId!, hash!))
+      .then((data) => {
+        if (!data) return next();
         res.set('Cache-Control', 'public, max-age=31536000, immutable');
         res.set('X-Content-Type-Options', 'nosniff');
         res.type(sniffImage(data)?.contentType ?? 'application/octet-stream').send(data);

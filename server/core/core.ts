@@ -114,7 +114,7 @@ export async function createCore(deps: CoreDeps): Promise<Core> {
     bus,
     ids,
     auth,
-    users: new UserService(userRepo, guildRepo, access, bus),
+    users: new UserService(userRepo, guildRepo, access, bus, deps.storage),
     applications,
     guilds,
     messages,

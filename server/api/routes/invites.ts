@@ -36,12 +36,14 @@ export function inviteRoutes(router: Router, { core }: RouteDeps): void {
   route(router, core.auth, {
     method: 'get',
     path: '/invites/:code',
+    // Public, as on Discord: the web client's /invite/CODE page previews the guild before login.
+    auth: false,
     query: z.object({
       with_counts: z.enum(['true', 'false']).optional(),
       with_expiration: z.enum(['true', 'false']).optional(),
       guild_scheduled_event_id: snowflake.optional(),
     }),
-    handler: ({ ctx, params, query }) => invites.get(ctx, params.code!, query.with_counts === 'true'),
+    handler: ({ params, query }) => invites.get(params.code!, query.with_counts === 'true'),
   });
 
   route(router, core.auth, { method: 'delete', path: '/invites/:code', handler: ({ ctx, params }) => invites.delete(ctx, params.code!) });

@@ -13,6 +13,7 @@ export function userRoutes(router: Router, { core }: RouteDeps): void {
       username: z.string().min(2).max(32).regex(/^[a-zA-Z0-9_.]+$/).optional(),
       global_name: z.string().min(1).max(32).nullish(),
       bio: z.string().max(190).optional(),
+      avatar: z.string().max(14 * 1024 * 1024).nullish(),
     }),
     handler: ({ ctx, body }) => core.users.update(ctx, body),
   });

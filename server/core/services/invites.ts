@@ -69,7 +69,8 @@ export class InviteService {
   }
 
   /** `GET /invites/{code}`: any signed-in user may look an invite up. */
-  async get(_ctx: AuthContext, code: string, withCounts: boolean): Promise<Record<string, unknown>> {
+  /** The public preview (no caller needed, as Discord's `GET /invites/{code}`). */
+  async get(code: string, withCounts: boolean): Promise<Record<string, unknown>> {
     const invite = await this.find(code);
     return mapInvite(invite, withCounts ? { members: await this.guilds.memberCount(invite.guild_id) } : undefined);
   }

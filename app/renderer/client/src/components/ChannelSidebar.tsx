@@ -1,0 +1,127 @@
+import { useState } from 'react';
+import { ChannelType, displayName, type Channel } from '../api/types';
+import { navigate } from '../router';
+import { useChat, useSession } from '../store/context';
+import { channelPermissions, guildPermissions, has, Perm } from '../store/permissions';
+import type { GuildState } from '../store/state';
+import { groupChannels } from './channel-order';
+import { CreateChannelDialog, InviteDialog } from './dialogs';
+import { Avatar } from './ui';
+import { UserPanel } from './UserPanel';
+
+/** The second column: the guild's name and actions, its channels by category, and the user panel. */
+export function ChannelSidebar({ guild, activeChannelId }: { guild: GuildState | undefined; activeChannelId: string | null }) {
+  const me = useChat((s) => s.me);
+  const [dialog, setDialog] = useState<{ kind: 'channel'; parentId: string | null } | { kind: 'invite' } | null>(null);
+  if (!guild || !me) {
+    return (
+      <aside className="channel-sidebar" aria-label="Channels">
+        <header className="sidebar-header">
+          <h1>Hearth</h1>
+        </header>
+        <div className="sidebar-scroll" />
+        <UserPanel />
+      </aside>
+    );
+  }
+  const canManage = has(guildPermissions(guild, me.id), Perm.ManageChannels);
+  const visible = guild.channels.filter((c) => c.type === ChannelType.Category || has(channelPermissions(guild, c, me.id), Perm.ViewChannel));
+  const inviteChannel = guild.channels.find((c) => c.id === activeChannelId) ?? visible.find((c) => c.type === ChannelType.Text);
+  const canInvite = !!inviteChannel && has(channelPermissions(guild, inviteChannel, me.id), Perm.CreateInstantInvite);
+  return (
+    <aside className="channel-sidebar" aria-label={`${guild.name} channels`}>
+      <header className="sidebar-header">
+        <h1 title={guild.name}>{guild.name}</h1>
+        <div className="header-actions">
+          {canInvite ? (
+            <button className="icon-btn" aria-label="Invite people" title="Invite people" onClick={() => setDialog({ kind: 'invite' })}>
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M14 8a4 4 0 1 1-8 0 4 4 0 0 1 8 0ZM2 20c0-3.3 3.6-6 8-6s8 2.7 8 6v1H2v-1Zm18-12h2v3h3v2h-3v3h-2v-3h-3v-2h3V8Z" /></svg>
+            </button>
+          ) : null}
+          {canManage ? (
+            <button className="icon-btn" aria-label="Create channel" title="Create channel" onClick={() => setDialog({ kind: 'channel', parentId: null })}>
+              <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M11 4h2v7h7v2h-7v7h-2v-7H4v-2h7z" /></svg>
+            </button>
+          ) : null}
+        </div>
+      </header>
+      <nav className="sidebar-scroll" aria-label="Channel list">
+        {groupChannels(visible).map(({ category, channels }) =>
+          category === null && channels.length === 0 ? null : (
+            <section key={category?.id ?? 'none'} className="channel-group" aria-label={category?.name ?? 'Channels'}>
+              {category ? (
+                <h2 className="category">
+                  <span>{category.name}</span>
+                  {canManage ? (
+                    <button className="icon-btn small" aria-label={`Create channel in ${category.name}`} onClick={() => setDialog({ kind: 'channel', parentId: category.id })}>
+                      +
+                    </button>
+                  ) : null}
+                </h2>
+              ) : null}
+              <ul>
+                {channels.map((c) => (
+                  <ChannelRow key={c.id} guild={guild} channel={c} active={c.id === activeChannelId} />
+                ))}
+              </ul>
+            </section>
+          ),
+        )}
+      </nav>
+      <UserPanel />
+      {dialog?.kind === 'channel' ? <CreateChannelDialog guildId={guild.id} parentId={dialog.parentId} onClose={() => setDialog(null)} /> : null}
+      {dialog?.kind === 'invite' && inviteChannel ? <InviteDialog channelId={inviteChannel.id} guildName={guild.name} onClose={() => setDialog(null)} /> : null}
+    </aside>
+  );
+}
+
+function ChannelRow({ guild, channel, active }: { guild: GuildState; channel: Channel; active: boolean }) {
+  const session = useSession();
+  const voiceStates = useChat((s) => s.voiceStates.get(guild.id));
+  const myVoice = useChat((_s, sess) => sess.voice);
+  if (channel.type === ChannelType.Voice) {
+    const inside = [...(voiceStates?.values() ?? [])].filter((v) => v.channel_id === channel.id);
+    const joined = myVoice?.channelId === channel.id;
+    return (
+      <li>
+        <button className={`channel voice${joined ? ' active' : ''}`} aria-label={`${channel.name} (voice channel)${joined ? ', connected' : ''}`} onClick={() => session.joinVoice(guild.id, channel.id)}>
+          <svg className="channel-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3 7 8H3v8h4l5 5V3Zm4 4.5v9a5 5 0 0 0 0-9Z" /></svg>
+          <span className="channel-name">{channel.name}</span>
+        </button>
+        {inside.length ? (
+          <ul className="voice-members" aria-label={`In ${channel.name}`}>
+            {inside.map((v) => {
+              const member = guild.members.get(v.user_id) ?? v.member;
+              return (
+                <li key={v.user_id} className="voice-member" data-user-id={v.user_id}>
+                  <Avatar user={member?.user} size={22} />
+                  <span>{displayName(member?.user, member)}</span>
+                  {v.self_mute || v.mute ? <span className="voice-flag" aria-label="muted" title="Muted">🎙̸</span> : null}
+                  {v.self_deaf || v.deaf ? <span className="voice-flag" aria-label="deafened" title="Deafened">🎧̸</span> : null}
+                </li>
+              );
+            })}
+          </ul>
+        ) : null}
+      </li>
+    );
+  }
+  return (
+    <li>
+      <a
+        href={`/channels/${guild.id}/${channel.id}`}
+        className={`channel${active ? ' active' : ''}`}
+        aria-current={active ? 'page' : undefined}
+        onClick={(e) => {
+          e.preventDefault();
+          navigate(`/channels/${guild.id}/${channel.id}`);
+        }}
+      >
+        <span className="channel-icon hash" aria-hidden="true">
+          #
+        </span>
+        <span className="channel-name">{channel.name}</span>
+      </a>
+    </li>
+  );
+}
