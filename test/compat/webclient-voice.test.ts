@@ -25,7 +25,7 @@ async function rtp(page: Page): Promise<{ received: number; sent: number }> {
   return page.evaluate(async () => {
     let received = 0;
     let sent = 0;
-    for (const pc of (globalThis as any).__peerConnections as RTCPeerConnection[]) {
+    for (const pc of (globalThis as any).__peerConnections as any[]) {
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s: any) => {
         if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;

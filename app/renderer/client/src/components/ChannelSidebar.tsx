@@ -4,6 +4,7 @@ import { navigate } from '../router';
 import { useChat, useSession } from '../store/context';
 import { channelPermissions, guildPermissions, has, Perm } from '../store/permissions';
 import type { GuildState } from '../store/state';
+import { useVoice } from '../store/voice-hooks';
 import { groupChannels } from './channel-order';
 import { CreateChannelDialog, InviteDialog } from './dialogs';
 import { Avatar } from './ui';
@@ -78,13 +79,20 @@ export function ChannelSidebar({ guild, activeChannelId }: { guild: GuildState |
 function ChannelRow({ guild, channel, active }: { guild: GuildState; channel: Channel; active: boolean }) {
   const session = useSession();
   const voiceStates = useChat((s) => s.voiceStates.get(guild.id));
-  const myVoice = useChat((_s, sess) => sess.voice);
+  const me = useChat((s) => s.me);
+  const voice = session.voiceCall;
+  const joined = useVoice(voice, (v) => v.channelId === channel.id && (v.status === 'connected' || v.status === 'connecting'));
+  const speaking = useVoice(voice, (v) => v.speaking);
   if (channel.type === ChannelType.Voice) {
     const inside = [...(voiceStates?.values() ?? [])].filter((v) => v.channel_id === channel.id);
-    const joined = myVoice?.channelId === channel.id;
+    const join = () => {
+      // As Discord does, a channel the user may not connect to is refused here (the server would ignore the op 4 silently).
+      if (me && !has(channelPermissions(guild, channel, me.id), Perm.Connect)) voice.refuse(guild.id, channel.id, `You do not have permission to connect to ${channel.name}.`);
+      else voice.join(guild.id, channel.id);
+    };
     return (
       <li>
-        <button className={`channel voice${joined ? ' active' : ''}`} aria-label={`${channel.name} (voice channel)${joined ? ', connected' : ''}`} onClick={() => session.joinVoice(guild.id, channel.id)}>
+        <button className={`channel voice${joined ? ' active' : ''}`} aria-label={`${channel.name} (voice channel)${joined ? ', connected' : ''}`} onClick={join}>
           <svg className="channel-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3 7 8H3v8h4l5 5V3Zm4 4.5v9a5 5 0 0 0 0-9Z" /></svg>
           <span className="channel-name">{channel.name}</span>
         </button>
@@ -92,10 +100,12 @@ function ChannelRow({ guild, channel, active }: { guild: GuildState; channel: Ch
           <ul className="voice-members" aria-label={`In ${channel.name}`}>
             {inside.map((v) => {
               const member = guild.members.get(v.user_id) ?? v.member;
+              const talking = joined && speaking.has(v.user_id);
               return (
-                <li key={v.user_id} className="voice-member" data-user-id={v.user_id}>
+                <li key={v.user_id} className={`voice-member${talking ? ' speaking' : ''}`} data-user-id={v.user_id}>
                   <Avatar user={member?.user} size={22} />
                   <span>{displayName(member?.user, member)}</span>
+                  {talking ? <span className="visually-hidden">(speaking)</span> : null}
                   {v.self_mute || v.mute ? <span className="voice-flag" aria-label="muted" title="Muted">🎙̸</span> : null}
                   {v.self_deaf || v.deaf ? <span className="voice-flag" aria-label="deafened" title="Deafened">🎧̸</span> : null}
                 </li>

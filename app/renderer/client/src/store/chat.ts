@@ -3,6 +3,7 @@
 import { GatewayClient, type GatewayStatus } from '../api/gateway';
 import type { RestClient } from '../api/rest';
 import type { Message, VoiceServer, VoiceState } from '../api/types';
+import { VoiceController } from '../voice/controller';
 import { initialState, reduce, withHistory, withLoading, withoutExpiredTyping, type State } from './state';
 
 export const PAGE_SIZE = 50;
@@ -36,10 +37,18 @@ export class ChatSession implements VoiceSignals {
   /** This client's own voice connection (the channel it asked to be in), or null. */
   voice: LocalVoice | null = null;
 
+  /** The voice call of this session (the UI's half; the voice chunk loads on the first join). */
+  readonly voiceCall: VoiceController;
+
   constructor(
     readonly rest: RestClient,
     private readonly token: string,
-  ) {}
+  ) {
+    this.voiceCall = new VoiceController(this, {
+      userId: () => this.state.me?.id,
+      disabledReason: async () => (await this.rest.request<{ hearth_voice_disabled_reason?: string }[]>('GET', '/voice/regions'))[0]?.hearth_voice_disabled_reason,
+    });
+  }
 
   /** Connects the gateway (again after `stop()`); idempotent while running. */
   start(): void {
@@ -59,6 +68,7 @@ export class ChatSession implements VoiceSignals {
 
   /** Closes the gateway and timers; idempotent. */
   stop(): void {
+    this.voiceCall.leave();
     clearInterval(this.typingTimer);
     this.gateway?.close();
   }

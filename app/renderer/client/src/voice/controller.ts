@@ -5,7 +5,7 @@ import { loadVoice, type VoiceCall, type VoiceServerInfo } from './load';
 
 /** The main-gateway half the controller drives (ChatSession provides it). */
 export interface VoiceSeam {
-  onVoiceState(fn: (state: { user_id: string; session_id: string; channel_id: string | null; guild_id?: string | null | undefined }) => void): () => void;
+  onVoiceState(fn: (state: { user_id: string; session_id?: string | undefined; channel_id: string | null; guild_id?: string | null | undefined }) => void): () => void;
   onVoiceServer(fn: (server: { token: string; guild_id: string; endpoint: string | null }) => void): () => void;
   joinVoice(guildId: string, channelId: string): void;
   leaveVoice(): void;
@@ -65,7 +65,7 @@ export class VoiceController {
           if (this.state.channelId) this.end('You were disconnected from the voice channel.');
           return;
         }
-        this.sessionId = s.session_id;
+        if (s.session_id) this.sessionId = s.session_id;
         if (s.channel_id !== this.state.channelId) this.set({ channelId: s.channel_id }); // moved by a moderator
         this.maybeConnect();
       }),
@@ -105,6 +105,9 @@ export class VoiceController {
     const { muted, deafened } = this.state;
     this.set({ status: 'connecting', guildId, channelId, error: null, microphoneError: null, speaking: new Set(), muted, deafened });
     this.seam.joinVoice(guildId, channelId);
+    // Discord keeps self mute/deafen across joins; the session's op 4 starts from its own flags.
+    if (muted) this.seam.setSelfMute(true);
+    if (deafened) this.seam.setSelfDeaf(true);
     clearTimeout(this.timer);
     const attempt = this.attempt;
     this.timer = setTimeout(() => {
@@ -116,6 +119,13 @@ export class VoiceController {
     if (this.state.status === 'idle') return;
     this.seam.leaveVoice();
     this.end(null);
+  }
+
+  /** A join the client refuses itself (no Connect permission known locally): shown like a server refusal. */
+  refuse(guildId: string, channelId: string, error: string): void {
+    if (this.isClosed) return;
+    if (this.active) this.leave();
+    this.set({ ...IDLE, status: 'error', guildId, channelId, error, muted: this.state.muted, deafened: this.state.deafened });
   }
 
   /** Clears a shown error (back to idle). */
