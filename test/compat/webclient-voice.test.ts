@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { startBrowser, SCREENSHOT_DIR } from '../helpers/browser.js';
+import { startBrowser } from '../helpers/browser.js';
 import { joinedUser, startTestNode } from '../helpers/node.js';
 
 const PASSWORD = 'correct horse battery';
@@ -83,6 +83,7 @@ test('two browsers join one voice channel from the web client, hear each other (
   // No CONNECT on "Staff Room": clicking it shows why, and nobody is put in voice.
   await bob.getByRole('button', { name: /^Staff Room \(voice channel\)/ }).click();
   await bob.getByRole('alert').filter({ hasText: /permission to connect/ }).waitFor({ timeout: 10_000 });
+  await browser.screenshot(bob, 'webclient-voice-no-connect');
   await bob.getByRole('button', { name: 'Dismiss voice error' }).click();
 
   // Both click the voice channel.
@@ -104,7 +105,7 @@ test('two browsers join one voice channel from the web client, hear each other (
   const member = (page: Page, userId: string) => page.locator(`.voice-member[data-user-id="${userId}"]`);
   for (const page of [alice, bob]) for (const id of [owner.id, friend.id]) await member(page, id).waitFor();
   await bob.locator(`.voice-member.speaking[data-user-id="${owner.id}"]`).waitFor({ timeout: 10_000 });
-  await alice.screenshot({ path: `${SCREENSHOT_DIR}/webclient-voice-connected.png` });
+  await browser.screenshot(alice, 'webclient-voice-connected');
 
   // Alice mutes (button): bob's inbound stops growing, and bob sees her muted (self_mute over op 4).
   await alice.getByRole('button', { name: 'Mute', exact: true }).click();
@@ -115,7 +116,7 @@ test('two browsers join one voice channel from the web client, hear each other (
   await sleep(1_500);
   const mutedTo = (await rtp(bob)).received;
   assert.ok(mutedTo - mutedFrom <= 2, `bob received ${mutedTo - mutedFrom} packets from muted alice`);
-  await alice.screenshot({ path: `${SCREENSHOT_DIR}/webclient-voice-muted.png` });
+  await browser.screenshot(alice, 'webclient-voice-muted');
   await alice.getByRole('button', { name: 'Mute', exact: true }).click();
   await until('bob hearing alice again', async () => (await rtp(bob)).received > mutedTo + 10);
 
@@ -131,6 +132,6 @@ test('two browsers join one voice channel from the web client, hear each other (
   await alice.getByRole('button', { name: 'Disconnect from voice' }).click();
   await member(bob, owner.id).waitFor({ state: 'detached', timeout: 10_000 });
   assert.equal(await alice.getByRole('status').filter({ hasText: 'Voice Connected' }).count(), 0);
-  await bob.screenshot({ path: `${SCREENSHOT_DIR}/webclient-voice-after-leave.png` });
+  await browser.screenshot(bob, 'webclient-voice-after-leave');
   assert.deepEqual(errors, []);
 });

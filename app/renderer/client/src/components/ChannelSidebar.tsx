@@ -104,10 +104,22 @@ function ChannelRow({ guild, channel, active }: { guild: GuildState; channel: Ch
               return (
                 <li key={v.user_id} className={`voice-member${talking ? ' speaking' : ''}`} data-user-id={v.user_id}>
                   <Avatar user={member?.user} size={22} />
-                  <span>{displayName(member?.user, member)}</span>
+                  <span className="voice-member-name">{displayName(member?.user, member)}</span>
                   {talking ? <span className="visually-hidden">(speaking)</span> : null}
-                  {v.self_mute || v.mute ? <span className="voice-flag" aria-label="muted" title="Muted">🎙̸</span> : null}
-                  {v.self_deaf || v.deaf ? <span className="voice-flag" aria-label="deafened" title="Deafened">🎧̸</span> : null}
+                  <span className="voice-flags">
+                    {v.self_mute || v.mute ? (
+                      <svg className={`voice-flag${v.mute ? ' server' : ''}`} role="img" aria-label="muted" viewBox="0 0 24 24">
+                        <title>{v.mute ? 'Server muted' : 'Muted'}</title>
+                        <path d="M12 2a3 3 0 0 0-3 3v4.2l6 6V5a3 3 0 0 0-3-3ZM3.3 2.3 2 3.6l5 5V11a5 5 0 0 0 7.3 4.4l1.5 1.5A7 7 0 0 1 5 11H3a9 9 0 0 0 8 8.9V23h2v-3.1a9 9 0 0 0 4.3-1.6l3.1 3.1 1.3-1.3L3.3 2.3ZM19 11h-2c0 .9-.2 1.7-.6 2.5l1.5 1.5A7 7 0 0 0 19 11Z" />
+                      </svg>
+                    ) : null}
+                    {v.self_deaf || v.deaf ? (
+                      <svg className={`voice-flag${v.deaf ? ' server' : ''}`} role="img" aria-label="deafened" viewBox="0 0 24 24">
+                        <title>{v.deaf ? 'Server deafened' : 'Deafened'}</title>
+                        <path d="M3.3 2.3 2 3.6l3 3A8.9 8.9 0 0 0 3 12v6a3 3 0 0 0 3 3h2v-8H5v-1c0-1.3.3-2.5 1-3.6l10 10V21h2c.4 0 .7 0 1-.2l1.4 1.5 1.3-1.3L3.3 2.3ZM12 3c-1.8 0-3.4.5-4.8 1.4l1.4 1.5A7 7 0 0 1 19 12v1h-3v.8l5 5V12a9 9 0 0 0-9-9Z" />
+                      </svg>
+                    ) : null}
+                  </span>
                 </li>
               );
             })}

@@ -4,18 +4,19 @@
 import { useVoice } from '../store/voice-hooks';
 import type { VoiceController } from '../voice/controller';
 
-const STATUS_TEXT = { idle: '', connecting: 'Connecting…', connected: 'Voice Connected', error: 'Voice Disconnected' } as const;
+const STATUS_TEXT = { idle: '', connecting: 'Connecting…', connected: 'Voice Connected' } as const;
 
 export function VoicePanel({ controller, channelName }: { controller: VoiceController; channelName: string | undefined }) {
   const status = useVoice(controller, (s) => s.status);
   const error = useVoice(controller, (s) => s.error);
   const microphoneError = useVoice(controller, (s) => s.microphoneError);
+  const dropped = useVoice(controller, (s) => s.dropped);
   if (status === 'idle') return null;
   return (
     <section className={`voice-status voice-${status}`} aria-label="Voice connection">
       <div className="voice-status-row">
         <div role="status" aria-live="polite" className="voice-status-text">
-          <strong className={status === 'connected' ? 'voice-ok' : status === 'error' ? 'voice-bad' : 'voice-wait'}>{STATUS_TEXT[status]}</strong>
+          <strong className={status === 'connected' ? 'voice-ok' : status === 'error' ? 'voice-bad' : 'voice-wait'}>{status === 'error' ? (dropped ? 'Voice Disconnected' : 'Could Not Join') : STATUS_TEXT[status]}</strong>
           <span className="muted small">{channelName ?? 'Voice channel'}</span>
         </div>
         {status === 'error' ? (

@@ -27,6 +27,8 @@ export interface VoiceUiState {
   error: string | null;
   /** Why the microphone is not used (the call then only listens). */
   microphoneError: string | null;
+  /** With an error: whether a call had been connected (dropped) or the join never got through. */
+  dropped: boolean;
 }
 
 export interface VoiceControllerDeps {
@@ -37,7 +39,7 @@ export interface VoiceControllerDeps {
   joinTimeoutMs?: number;
 }
 
-const IDLE: VoiceUiState = { status: 'idle', guildId: null, channelId: null, muted: false, deafened: false, speaking: new Set(), error: null, microphoneError: null };
+const IDLE: VoiceUiState = { status: 'idle', guildId: null, channelId: null, muted: false, deafened: false, speaking: new Set(), error: null, microphoneError: null, dropped: false };
 
 export class VoiceController {
   private state: VoiceUiState = IDLE;
@@ -227,7 +229,8 @@ export class VoiceController {
     this.sessionId = null;
     this.server = null;
     this.token = null;
-    this.set({ ...IDLE, status: error ? 'error' : 'idle', error, muted: this.state.muted, deafened: this.state.deafened, guildId: error ? this.state.guildId : null, channelId: error ? this.state.channelId : null });
+    const dropped = this.state.status === 'connected';
+    this.set({ ...IDLE, status: error ? 'error' : 'idle', error, dropped, muted: this.state.muted, deafened: this.state.deafened, guildId: error ? this.state.guildId : null, channelId: error ? this.state.channelId : null });
   }
 
   private dropCall(): void {
