@@ -68,6 +68,9 @@ test('two browsers join one voice channel from the web client, hear each other (
     body: { name: 'Staff Room', type: 2, permission_overwrites: [{ id: guild.id, type: 0, allow: '0', deny: String(1 << 20) }] },
   });
   assert.equal(closed.status, 201, JSON.stringify(closed.body));
+  // And one for a single user: a second joiner without MOVE_MEMBERS gets no answer to op 4 at all.
+  const small = await api.request('POST', `/guilds/${guild.id}/channels`, { token: owner.token, body: { name: 'Small Room', type: 2, user_limit: 1 } });
+  assert.equal(small.status, 201, JSON.stringify(small.body));
 
   const errors: string[] = [];
   const browser = await startBrowser(t, errors);
@@ -133,5 +136,27 @@ test('two browsers join one voice channel from the web client, hear each other (
   await member(bob, owner.id).waitFor({ state: 'detached', timeout: 10_000 });
   assert.equal(await alice.getByRole('status').filter({ hasText: 'Voice Connected' }).count(), 0);
   await browser.screenshot(bob, 'webclient-voice-after-leave');
+
+  // A full channel: the server ignores bob's op 4 (as Discord does); the client says so after its wait.
+  await alice.getByRole('button', { name: /^Small Room \(voice channel\)/ }).click();
+  await alice.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+  await bob.getByRole('button', { name: /^Small Room \(voice channel\)/ }).click();
+  await bob.getByRole('alert').filter({ hasText: /or it is full/ }).waitFor({ timeout: 15_000 });
+  assert.equal(await member(alice, friend.id).count(), 0, 'bob was let into the full channel');
+  assert.deepEqual(errors, []);
+});
+
+test('with voice disabled on the node, joining a voice channel in the web client shows why', async (t) => {
+  const { api, base } = await startTestNode(t, { voice: { enabled: false } });
+  const owner = await api.register('carol');
+  const guild = await api.createGuild(owner.token, 'Quiet');
+  const errors: string[] = [];
+  const browser = await startBrowser(t, errors);
+  const page = await loggedIn(browser.context, base, 'carol', `/channels/${guild.id}/${guild.textChannelId}`, errors);
+  await page.getByRole('button', { name: /^General \(voice channel\)/ }).click();
+  const alert = page.getByRole('alert').filter({ hasText: /Voice is unavailable on this server/ });
+  await alert.waitFor({ timeout: 15_000 });
+  t.diagnostic(`shown: ${await alert.textContent()}`);
+  await browser.screenshot(page, 'webclient-voice-disabled');
   assert.deepEqual(errors, []);
 });
