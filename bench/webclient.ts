@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { firstLoad, lazyChunks } from './first-load.js';
+import { firstLoad, lazyChunks, sizes } from './first-load.js';
 import { startBenchNode } from './node-host.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,10 +72,13 @@ async function bundle() {
   for (const a of load.js) console.log(`  ${a.file.padEnd(40)} ${kb(a.raw).padStart(10)} raw ${kb(a.gzip).padStart(10)} gzip ${kb(a.brotli).padStart(10)} brotli`);
   for (const a of load.css) console.log(`  ${a.file.padEnd(40)} ${kb(a.raw).padStart(10)} raw ${kb(a.gzip).padStart(10)} gzip ${kb(a.brotli).padStart(10)} brotli (CSS, not in the JS budget)`);
   console.log(`  total JS: ${kb(load.total.raw)} raw, ${kb(load.total.gzip)} gzip, ${kb(load.total.brotli)} brotli; budget ${kb(JS_BUDGET)} compressed: ${load.total.gzip <= JS_BUDGET ? 'met' : 'MISSED'}`);
-  console.log(`Lazy chunks: ${lazy.join(', ') || '(none)'}`);
+  const lazySizes = [];
+  for (const file of lazy) lazySizes.push(sizes(file, await readFile(join(DIST, file))));
+  console.log('Lazy chunks (fetched on demand):');
+  for (const a of lazySizes) console.log(`  ${a.file.padEnd(40)} ${kb(a.raw).padStart(10)} raw ${kb(a.gzip).padStart(10)} gzip ${kb(a.brotli).padStart(10)} brotli`);
   console.log(`Voice code (${VOICE_MARKER}) in: ${voice.join(', ') || '(nowhere!)'}; in the first load: ${voiceInFirst.length ? `YES (${voiceInFirst.join(', ')})` : 'no'}`);
   if (!voice.length) throw new Error('no chunk contains the voice code: the marker or the build changed');
-  return { firstLoad: load, lazy, voiceChunks: voice, voiceInFirstLoad: voiceInFirst.length > 0, budgetBytes: JS_BUDGET };
+  return { firstLoad: load, lazy: lazySizes, voiceChunks: voice, voiceInFirstLoad: voiceInFirst.length > 0, budgetBytes: JS_BUDGET };
 }
 
 async function timing() {
