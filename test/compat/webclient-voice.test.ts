@@ -57,7 +57,7 @@ async function loggedIn(context: BrowserContext, base: string, username: string,
   return page;
 }
 
-test('two browsers join one voice channel from the web client, hear each other (inbound RTP grows), see mute and speaking, and see a leave', async (t) => {
+test('two browsers join one voice channel from the web client, hear each other (inbound RTP grows), see mute, deafen and speaking, see a leave; refusals, a move and a kick are shown', async (t) => {
   const { api, base, defer } = await startTestNode(t);
   const owner = await api.register('alice');
   const guild = await api.createGuild(owner.token, 'Voice Night');
@@ -143,6 +143,22 @@ test('two browsers join one voice channel from the web client, hear each other (
   await bob.getByRole('button', { name: /^Small Room \(voice channel\)/ }).click();
   await bob.getByRole('alert').filter({ hasText: /or it is full/ }).waitFor({ timeout: 15_000 });
   assert.equal(await member(alice, friend.id).count(), 0, 'bob was let into the full channel');
+
+  // A moderator's move (alice owns the guild) takes bob's client to the new channel: it reconnects
+  // with the new token and hears alice there. A moderator's disconnect ends the call with a reason.
+  await bob.getByRole('button', { name: 'Dismiss voice error' }).click();
+  await voiceButton(bob).click();
+  await bob.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor({ timeout: 20_000 });
+  const bobMember = `/guilds/${guild.id}/members/${friend.id}`;
+  const moved = await api.request('PATCH', bobMember, { token: owner.token, body: { channel_id: small.body.id } });
+  assert.ok(moved.status < 300, JSON.stringify(moved.body));
+  await bob.getByRole('button', { name: 'Small Room (voice channel), connected' }).waitFor({ timeout: 10_000 });
+  await until('bob hearing alice after the move', async () => (await rtp(bob)).received > 20, 20_000);
+  await bob.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor();
+  const kicked = await api.request('PATCH', bobMember, { token: owner.token, body: { channel_id: null } });
+  assert.ok(kicked.status < 300, JSON.stringify(kicked.body));
+  await bob.getByRole('alert').filter({ hasText: 'You were disconnected from the voice channel.' }).waitFor({ timeout: 10_000 });
+  await member(alice, friend.id).waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
 });
 

@@ -39,6 +39,10 @@ export interface VoiceControllerDeps {
   joinTimeoutMs?: number;
 }
 
+/** Voice close code 4014 (Disconnected): kicked, channel deleted, or moved to another channel. */
+const MOVED_OR_DISCONNECTED = 4014;
+const MOVE_WAIT_MS = 3_000;
+
 const IDLE: VoiceUiState = { status: 'idle', guildId: null, channelId: null, muted: false, deafened: false, speaking: new Set(), error: null, microphoneError: null, dropped: false };
 
 export class VoiceController {
@@ -197,15 +201,28 @@ export class VoiceController {
         else next.delete(userId);
         this.set({ speaking: next });
       });
-      call.on('closed', ({ byClient, reason }) => {
+      call.on('closed', ({ byClient, reason, code }) => {
         if (this.call !== call) return;
         this.call = null;
-        if (!byClient) this.fail(reason);
+        if (byClient) return;
+        // 4014 also means "moved": the new channel's VOICE_SERVER_UPDATE may come just after.
+        if (code === MOVED_OR_DISCONNECTED) this.awaitMove(reason);
+        else this.fail(reason);
       });
       this.set({ status: 'connected', microphoneError: call.microphoneError ?? null });
     } catch (err) {
       if (attempt === this.attempt) this.fail(`Could not connect to voice: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** The voice server dropped us (4014): a move brings a new token soon, a kick a null channel. */
+  private awaitMove(reason: string): void {
+    const attempt = this.attempt;
+    this.set({ status: 'connecting', speaking: new Set() });
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (attempt === this.attempt && !this.call) this.fail(reason);
+    }, MOVE_WAIT_MS);
   }
 
   private async unavailable(): Promise<void> {
