@@ -381,7 +381,7 @@ export class GatewaySession {
     try {
       if (this.subscriber?.has(guildKey(guildId))) return;
       this.subscriber?.add(guildKey(guildId));
-      this.core.presences.addGuild(this.ctx!.userId, guildId);
+      await this.core.presences.addGuild(this.ctx!.userId, guildId);
       const payload = await this.core.sessions.guildCreate(guildId, this.ctx!.userId, this.largeThreshold);
       if (payload && !this.isClosed) this.dispatch('GUILD_CREATE', this.shapeGuildCreate(payload));
     } catch (err) {

@@ -138,6 +138,10 @@ function findViolations(graph: ReadonlyMap<string, ImportRef[]>): Violation[] {
       if (file.startsWith('app/') && !inChunk && !typeOnly && !lazyEntry && ((target?.startsWith(VOICE_DIR) && !VOICE_GATES.includes(target)) || pkg === 'mediasoup-client')) {
         flag('voice-chunk');
       }
+      // The web client (app/renderer/client) is its own entry: it and the dashboard share no files.
+      if (from === 'app/renderer' && target !== null && target.startsWith('app/') && file.startsWith('app/renderer/client/') !== target.startsWith('app/renderer/client/')) {
+        flag('client');
+      }
       // app/shared is the types-only IPC contract.
       if (from === 'app/shared' && !typeOnly) flag('shared');
     }
@@ -289,6 +293,17 @@ test('the web client loads its voice code (mediasoup-client) only through voice/
     ['  [voice-chunk] app/renderer/client/src/App.tsx -> ./voice/index', "  [voice-chunk] app/renderer/client/src/Bad.tsx -> mediasoup-client"].join('\n'),
   );
   assertRule('voice-chunk', 'Static imports of the lazy voice chunk');
+});
+
+test('the web client (app/renderer/client) and the dashboard import nothing from each other', () => {
+  assertRule('client', 'Imports between the web client and the dashboard');
+  const fake = buildGraph(
+    new Map([
+      ['app/renderer/client/src/a.ts', "import { b } from '../../src/b.js';"],
+      ['app/renderer/src/b.ts', 'export const b = 1;'],
+    ]),
+  );
+  assert.equal(listing(findViolations(fake).filter((v) => v.rule === 'client')), '  [client] app/renderer/client/src/a.ts -> ../../src/b.js');
 });
 
 test('server files have no import cycles (type-only imports aside)', () => {

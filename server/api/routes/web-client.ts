@@ -13,11 +13,11 @@ export function clientDirBeside(dashboardDir: string | undefined): string {
 
 /**
  * Same policy as the dashboard: scripts and styles only from the node (the build has no inline
- * script), API and gateway only on this origin (ws/wss: 'self' covers them in current browsers,
- * named here for older ones), never framed.
+ * script), API and gateway only on this origin ('self' covers ws/wss to the same host in CSP 3),
+ * never framed. media-src blob: is for voice playback.
  */
 const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * The client's own routes, answered with index.html (the SPA routes itself). An allow-list,

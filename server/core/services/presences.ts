@@ -51,10 +51,18 @@ export class PresenceService {
     await this.publishIfChanged(userId, before, this.visible(userId, entry), entry.guilds);
   }
 
-  /** The user joined a guild while online: they count as present there. */
-  addGuild(userId: string, guildId: string): void {
+  /**
+   * The user joined a guild while online: they count as present there, and its members are told
+   * (one PRESENCE_UPDATE for that guild, as when they come online), so a member list shows the
+   * newcomer online without asking.
+   */
+  addGuild(userId: string, guildId: string): Promise<void> {
     const entry = this.users.get(userId);
-    if (entry) this.index(userId, entry, guildId);
+    if (!entry) return Promise.resolve();
+    this.index(userId, entry, guildId);
+    const now = this.visible(userId, entry);
+    if (now.status === 'offline') return Promise.resolve();
+    return this.bus.publish({ kind: 'dispatch', t: 'PRESENCE_UPDATE', d: { ...now, guild_id: guildId }, keys: [guildKey(guildId)] });
   }
 
   removeGuild(userId: string, guildId: string): void {

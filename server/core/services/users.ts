@@ -2,11 +2,11 @@ import type { UserRow } from '../../db/entities/index.js';
 import type { GuildRepository } from '../../db/repositories/guilds.js';
 import type { UserRepository } from '../../db/repositories/users.js';
 import type { EventBus } from '../../events/bus.js';
-import { userKey } from '../../events/bus.js';
+import { guildKey, userKey } from '../../events/bus.js';
 import type { AccessService } from '../access.js';
 import type { AuthContext } from '../context.js';
 import { FieldErrors, HttpError } from '../errors.js';
-import { mapSelf, mapUser } from '../mappers/index.js';
+import { mapMember, mapSelf, mapUser } from '../mappers/index.js';
 import { createHash } from 'node:crypto';
 import type { FileStorage } from '../storage.js';
 import { decodeDataUri } from './expression-files.js';
@@ -59,6 +59,13 @@ export class UserService {
     if (!updated) throw new HttpError('UNKNOWN_USER');
     const self = mapSelf(updated);
     await this.bus.publish({ kind: 'dispatch', t: 'USER_UPDATE', d: self, keys: [userKey(ctx.userId)] });
+    // A new name or avatar is seen by the user's guilds, as on Discord: GUILD_MEMBER_UPDATE in each.
+    if (patch.username !== undefined || patch.global_name !== undefined || avatar !== undefined) {
+      for (const guild of await this.guilds.guildsOfUser(ctx.userId)) {
+        const member = await this.guilds.findMember(guild.id, ctx.userId);
+        if (member) await this.bus.publish({ kind: 'dispatch', t: 'GUILD_MEMBER_UPDATE', d: { ...mapMember(member), guild_id: guild.id }, keys: [guildKey(guild.id)] });
+      }
+    }
     return self;
   }
 

@@ -22,9 +22,11 @@ export function ChannelPane({ guild, channel }: { guild: GuildState; channel: Ch
   const loadOlder = useCallback(() => {
     session.loadHistory(channel.id).catch((err: unknown) => setError(errorText(err)));
   }, [session, channel.id]);
+  // First open, and again after a fresh session (READY drops cached history).
+  const missing = history === undefined;
   useEffect(() => {
-    if (!session.getState().messages.has(channel.id)) loadOlder();
-  }, [session, channel.id, loadOlder]);
+    if (missing) loadOlder();
+  }, [missing, loadOlder]);
 
   const perms = channelPermissions(guild, channel, me.id);
   const items = history?.items ?? EMPTY;

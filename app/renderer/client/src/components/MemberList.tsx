@@ -40,9 +40,10 @@ export function MemberList({ guild }: { guild: GuildState }) {
                   </span>
                   {m.user!.bot ? <span className="bot-tag">BOT</span> : null}
                   {m.user!.id === guild.ownerId ? (
-                    <span className="owner-crown" role="img" aria-label="Server owner" title="Server owner">
-                      👑
-                    </span>
+                    <svg className="owner-crown" viewBox="0 0 24 24" role="img" aria-label="Server owner">
+                      <title>Server owner</title>
+                      <path d="M3 18h18v2H3v-2Zm0-12 5 4 4-6 4 6 5-4-2 10H5L3 6Z" />
+                    </svg>
                   ) : null}
                 </li>
               ))}

@@ -119,7 +119,7 @@ export const MessageItem = memo(function MessageItem({ guild, message, grouped, 
             <>
               <Avatar user={ref.author} size={16} />
               <strong>{displayName(ref.author, guild.members.get(ref.author.id))}</strong>
-              <span className="reply-text">{ref.content || (ref.attachments?.length ? 'Click to see attachment' : '')}</span>
+              <span className="reply-text">{ref.content ? <Markdown source={ref.content.split('\n')[0]!} guild={guild} /> : ref.attachments?.length ? 'Click to see attachment' : ''}</span>
             </>
           ) : (
             <em className="muted">Original message was deleted</em>
@@ -174,20 +174,20 @@ export const MessageItem = memo(function MessageItem({ guild, message, grouped, 
       <div className="message-actions" role="toolbar" aria-label="Message actions">
         {canReact ? (
           <button className="icon-btn" aria-label="Add reaction" aria-expanded={picker} title="Add reaction" onClick={() => setPicker(!picker)}>
-            😀
+            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-3.5 6a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm7 0a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3ZM12 18a6 6 0 0 1-5.2-3h10.4A6 6 0 0 1 12 18Z" /></svg>
           </button>
         ) : null}
         <button className="icon-btn" aria-label="Reply" title="Reply" onClick={() => onReply(message)}>
-          ↩
+          <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M10 8V4l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11Z" /></svg>
         </button>
         {mine ? (
           <button className="icon-btn" aria-label="Edit message" title="Edit" onClick={() => onEdit(message.id)}>
-            ✎
+            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="m14.1 5.9 4 4L8 20H4v-4L14.1 5.9Zm1.4-1.4 2-2a1.4 1.4 0 0 1 2 0l2 2a1.4 1.4 0 0 1 0 2l-2 2-4-4Z" /></svg>
           </button>
         ) : null}
         {mine || canManage ? (
           <button className="icon-btn danger" aria-label="Delete message" title="Delete" onClick={() => setConfirmDelete(true)}>
-            🗑
+            <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M9 3h6l1 2h4v2H4V5h4l1-2ZM5 9h14l-1 12H6L5 9Z" /></svg>
           </button>
         ) : null}
         {picker ? (

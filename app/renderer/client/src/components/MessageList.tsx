@@ -19,7 +19,7 @@ interface Props {
 }
 
 /** Height of the block above the first row (.list-head in styles.css). */
-const HEAD_HEIGHT = 140;
+const HEAD_HEIGHT = 200;
 
 /** Within 7 minutes from the same author: drawn without a repeated avatar and name, as Discord does. */
 function grouped(prev: Message | undefined, m: Message): boolean {

@@ -54,7 +54,12 @@ export function InvitePage({ code, signedIn }: { code: string; signedIn: boolean
             <h1 id="invite-title">{invite.guild?.name}</h1>
             {invite.approximate_member_count !== undefined ? (
               <p className="muted small">
-                <span className="dot online" aria-hidden="true" /> {invite.approximate_presence_count ?? 0} Online <span className="dot" aria-hidden="true" /> {invite.approximate_member_count} Members
+                {invite.approximate_presence_count !== undefined ? (
+                  <>
+                    <span className="dot online" aria-hidden="true" /> {invite.approximate_presence_count} Online{' '}
+                  </>
+                ) : null}
+                <span className="dot" aria-hidden="true" /> {invite.approximate_member_count} {invite.approximate_member_count === 1 ? 'Member' : 'Members'}
               </p>
             ) : null}
             <FormError error={error} />

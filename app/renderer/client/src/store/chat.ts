@@ -6,7 +6,8 @@ import type { Message, VoiceServer, VoiceState } from '../api/types';
 import { VoiceController } from '../voice/controller';
 import { initialState, reduce, withHistory, withLoading, withoutExpiredTyping, type State } from './state';
 
-export const PAGE_SIZE = 50;
+/** Discord's largest page. */
+export const PAGE_SIZE = 100;
 
 type Listener = () => void;
 

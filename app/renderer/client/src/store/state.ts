@@ -132,8 +132,10 @@ export function reduce(state: State, event: string, data: unknown): State {
   switch (event) {
     case 'READY': {
       const d = data as { user: User; guilds: Guild[] };
-      // A fresh session (not a resume): start from the server's view, keep opened channels' history.
-      let next: State = { ...initialState, me: d.user, messages: state.messages };
+      // A fresh session (not a resume): start from the server's view. Cached history is dropped
+      // too: what was posted between the old session and this one was never dispatched to us, so
+      // open channels fetch their newest page again.
+      let next: State = { ...initialState, me: d.user };
       for (const g of d.guilds) next = addGuild(next, g);
       return next;
     }
@@ -199,7 +201,11 @@ export function reduce(state: State, event: string, data: unknown): State {
     }
     case 'MESSAGE_DELETE': {
       const d = data as { id: string; channel_id: string };
-      return updateMessages(state, d.channel_id, (c) => ({ ...c, items: c.items.filter((x) => x.id !== d.id) }));
+      // Replies to it keep their place but show "Original message was deleted".
+      return updateMessages(state, d.channel_id, (c) => ({
+        ...c,
+        items: c.items.filter((x) => x.id !== d.id).map((x) => (x.referenced_message?.id === d.id ? { ...x, referenced_message: null } : x)),
+      }));
     }
     case 'MESSAGE_REACTION_ADD':
       return applyReaction(state, data as ReactionEvent, 1);
