@@ -72,6 +72,10 @@ test('two browsers join one voice channel from the web client, hear each other (
   const small = await api.request('POST', `/guilds/${guild.id}/channels`, { token: owner.token, body: { name: 'Small Room', type: 2, user_limit: 1 } });
   assert.equal(small.status, 201, JSON.stringify(small.body));
 
+  // The voice gateway is another origin (its own port): the client's CSP allows exactly it.
+  const csp = (await fetch(`${base}/login`)).headers.get('content-security-policy') ?? '';
+  assert.match(csp, /connect-src 'self' wss:\/\/127\.0\.0\.1:\d+;/);
+
   const errors: string[] = [];
   const browser = await startBrowser(t, errors);
   const contexts = await Promise.all(
@@ -164,6 +168,7 @@ test('two browsers join one voice channel from the web client, hear each other (
 
 test('with voice disabled on the node, joining a voice channel in the web client shows why', async (t) => {
   const { api, base } = await startTestNode(t, { voice: { enabled: false } });
+  assert.match((await fetch(`${base}/login`)).headers.get('content-security-policy') ?? '', /connect-src 'self';/, 'no voice, no extra origin');
   const owner = await api.register('carol');
   const guild = await api.createGuild(owner.token, 'Quiet');
   const errors: string[] = [];
