@@ -26,7 +26,7 @@ interface State {
 }
 
 const voice = (page: Page) => ({
-  start: (info: unknown) => page.evaluate((i) => (globalThis as any).hearthWebVoice.start(i), info),
+  start: (info: unknown, options: unknown = {}) => page.evaluate(([i, o]) => (globalThis as any).hearthWebVoice.start(i, o), [info, options] as const),
   stats: () => page.evaluate(() => (globalThis as any).hearthWebVoice.stats()) as Promise<Stats>,
   state: () => page.evaluate(() => (globalThis as any).hearthWebVoice.state()) as Promise<State>,
   setMuted: (m: boolean) => page.evaluate((v) => (globalThis as any).hearthWebVoice.setMuted(v), m),
@@ -43,7 +43,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 8_000): P
   }
 }
 
-test('the web client voice module (connectVoice) hears a bot, is heard by one, mutes, deafens, reports who speaks and closes once; a wrong token is refused with 4004', async (t) => {
+test('the web client voice module (connectVoice) hears a bot, is heard by one, mutes, deafens, reports who speaks and closes once; a wrong token is refused with 4004; with UDP blocked it uses TCP', async (t) => {
   const { defer, owner, guild, a, speaker, listener, base } = await twoBotCall(t, { dave: 'off', owner: 'webvoiceuser' });
   const gw = await GatewayClient.connect(base);
   defer(() => gw.close());
@@ -77,8 +77,15 @@ test('the web client voice module (connectVoice) hears a bot, is heard by one, m
   assert.ok(first.ssrc > 0);
   assert.equal(first.inbound.length, 2, 'consumes both bots already in the channel');
 
+  /** Bot A plays `frames` 20 ms frames; resolves when it has played them (its n-th 'played' report). */
+  const play = (frames: number) => {
+    const n = speaker.messages.filter((m) => m.type === 'played').length;
+    speaker.send({ type: 'play', frames });
+    return until(`bot A to play ${frames} frames`, async () => speaker.messages.filter((m) => m.type === 'played').length > n, 30_000);
+  };
+
   // Bot A plays: its RTP reaches the browser and keeps coming; its op 5 marks it speaking.
-  speaker.send({ type: 'play', frames: 200 });
+  const played = play(200);
   const fromA = async () => (await v.stats()).inbound.find((i) => i.userId === a.botId)?.packetsReceived ?? 0;
   await until('RTP from bot A', async () => (await fromA()) > 0);
   const before = await fromA();
@@ -88,7 +95,7 @@ test('the web client voice module (connectVoice) hears a bot, is heard by one, m
   await until('bot A speaking', async () => (await v.state()).speaking.some((s) => s.userId === a.botId && s.speaking));
   // The fake microphone beeps: the local level meter reports the local user speaking.
   await until('the local user speaking', async () => (await v.state()).speaking.some((s) => s.userId === owner.id && s.speaking));
-  await speaker.wait('played', 30_000);
+  await played;
   await until('bot A stopped speaking', async () => (await v.state()).speaking.filter((s) => s.userId === a.botId).at(-1)?.speaking === false);
 
   // Bot B hears the browser's microphone.
@@ -126,8 +133,7 @@ test('the web client voice module (connectVoice) hears a bot, is heard by one, m
   assert.equal(s1.deafened, true);
   assert.equal(s1.muted, true);
   const n = s1.speaking.length;
-  speaker.send({ type: 'play', frames: 50 });
-  await speaker.wait('played', 30_000);
+  await play(50);
   assert.equal((await v.state()).speaking.slice(n).filter((s) => s.userId === a.botId && s.speaking).length, 0, 'bot A shown speaking to a deafened user');
   await v.setDeafened(false);
   assert.equal((await v.state()).muted, false, 'undeafen restores the earlier (unmuted) state');
@@ -139,6 +145,14 @@ test('the web client voice module (connectVoice) hears a bot, is heard by one, m
   assert.equal(end.closed, true);
   assert.deepEqual(end.closes, [{ code: 1000, reason: 'Left the voice channel.', byClient: true }]);
   assert.equal(await v.statsAfterClose(), 'InvalidStateError');
+
+  // Again with the UDP candidates dropped (as if UDP were blocked): ICE falls back to TCP and bot A is heard.
+  const again = await v.start(info, { tcpOnly: true });
+  assert.equal(again.error, undefined, again.error);
+  const playedOverTcp = play(150);
+  await until('RTP from bot A over TCP', async () => (await fromA()) > 20);
+  assert.deepEqual((await v.stats()).protocols, ['tcp']);
+  await playedOverTcp;
   t.diagnostic(`browser ← bot A: ${after} RTP packets; bot B ← browser: ${heard} packets; speaking events: ${end.speaking.length}`);
   assert.deepEqual(errors, []);
 });
