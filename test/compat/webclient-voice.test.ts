@@ -21,19 +21,20 @@ const RECORD_PEER_CONNECTIONS = `(() => {
   };
 })();`;
 
-async function rtp(page: Page): Promise<{ received: number; sent: number }> {
-  return page.evaluate(async () => {
+async function rtp(page: Page, fromConnection = 0): Promise<{ received: number; sent: number; connections: number }> {
+  return page.evaluate(async (from) => {
     let received = 0;
     let sent = 0;
-    for (const pc of (globalThis as any).__peerConnections as any[]) {
+    const all = (globalThis as any).__peerConnections as any[];
+    for (const pc of all.slice(from)) {
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s: any) => {
         if (s.type === 'inbound-rtp' && s.kind === 'audio') received += s.packetsReceived ?? 0;
         if (s.type === 'outbound-rtp' && s.kind === 'audio') sent += s.packetsSent ?? 0;
       });
     }
-    return { received, sent };
-  });
+    return { received, sent, connections: all.length };
+  }, fromConnection);
 }
 
 async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
@@ -57,8 +58,8 @@ async function loggedIn(context: BrowserContext, base: string, username: string,
   return page;
 }
 
-test('two browsers join one voice channel from the web client, hear each other (inbound RTP grows), see mute, deafen and speaking, see a leave; refusals, a move and a kick are shown', async (t) => {
-  const { api, base, defer } = await startTestNode(t);
+test('two browsers join one voice channel from the web client, hear each other (inbound RTP grows), see mute, deafen and speaking, see a leave; reconnect after a worker death; refusals, a move and a kick are shown', async (t) => {
+  const { api, base, defer, node } = await startTestNode(t);
   const owner = await api.register('alice');
   const guild = await api.createGuild(owner.token, 'Voice Night');
   const friend = await joinedUser(api, owner.token, guild.textChannelId, 'bob');
@@ -134,6 +135,18 @@ test('two browsers join one voice channel from the web client, hear each other (
   assert.equal(await deafen.getAttribute('aria-pressed'), 'true');
   await member(alice, friend.id).getByLabel('deafened').waitFor();
   await deafen.click();
+
+  // The node's mediasoup worker dies: both clients are closed with 4015, connect again by
+  // themselves (same token) into the rebuilt room, and hear each other again.
+  const [pid] = node.status().voice.workerPids!;
+  const existing = { alice: (await rtp(alice)).connections, bob: (await rtp(bob)).connections };
+  process.kill(pid!, 'SIGKILL');
+  await until('a new worker', async () => (node.status().voice.workerPids?.[0] ?? pid) !== pid, 15_000);
+  for (const [name, page] of [['alice', alice], ['bob', bob]] as const) {
+    // Only peer connections made after the kill count: the client built new transports and hears on them.
+    await until(`${name} hearing the other again`, async () => (await rtp(page, existing[name])).received > 20, 20_000);
+    await page.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor();
+  }
 
   // Alice leaves: she disappears from bob's list of the channel.
   await alice.getByRole('button', { name: 'Disconnect from voice' }).click();

@@ -42,6 +42,16 @@ export interface VoiceControllerDeps {
 /** Voice close code 4014 (Disconnected): kicked, channel deleted, or moved to another channel. */
 const MOVED_OR_DISCONNECTED = 4014;
 const MOVE_WAIT_MS = 3_000;
+/**
+ * Closes worth connecting again for: 1006 (socket lost), 1001/1011 (server going away or failing),
+ * 4000 (missed heartbeats, closed by the client itself), 4015 (the voice server's worker restarted),
+ * 0 (the media transport failed).
+ */
+const RETRYABLE = new Set([0, 1001, 1006, 1011, 4000, 4015]);
+const MAX_RETRIES = 3;
+const RETRY_DELAY_MS = 500;
+/** A call up this long has its retries back. */
+const STABLE_MS = 30_000;
 
 const IDLE: VoiceUiState = { status: 'idle', guildId: null, channelId: null, muted: false, deafened: false, speaking: new Set(), error: null, microphoneError: null, dropped: false };
 
@@ -55,6 +65,8 @@ export class VoiceController {
   private token: string | null = null;
   private server: { token: string; guild_id: string; endpoint: string | null } | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** Reconnects since the call was last stable (see retryBudget). */
+  private retries = 0;
   /** Bumped on every join and leave so a connect that finishes late is dropped. */
   private attempt = 0;
   private isClosed = false;
@@ -105,6 +117,7 @@ export class VoiceController {
     if (this.state.status !== 'idle' && this.state.guildId === guildId && this.state.channelId === channelId && this.state.status !== 'error') return;
     this.dropCall();
     this.attempt += 1;
+    this.retries = 0;
     this.sessionId = null;
     this.server = null;
     this.token = null;
@@ -195,6 +208,7 @@ export class VoiceController {
         return;
       }
       this.call = call;
+      const connectedAt = Date.now();
       call.onSpeaking((userId, speaking) => {
         const next = new Set(this.state.speaking);
         if (speaking) next.add(userId);
@@ -207,12 +221,36 @@ export class VoiceController {
         if (byClient) return;
         // 4014 also means "moved": the new channel's VOICE_SERVER_UPDATE may come just after.
         if (code === MOVED_OR_DISCONNECTED) this.awaitMove(reason);
+        else if (RETRYABLE.has(code) && this.retryBudget(connectedAt) > 0) this.retry(info);
         else this.fail(reason);
       });
       this.set({ status: 'connected', microphoneError: call.microphoneError ?? null });
     } catch (err) {
-      if (attempt === this.attempt) this.fail(`Could not connect to voice: ${err instanceof Error ? err.message : String(err)}`);
+      if (attempt !== this.attempt) return;
+      // A reconnect that fails (the restarted worker not up yet) tries again while retries are left.
+      if (this.retries > 0 && this.retries < MAX_RETRIES) this.retry(info);
+      else this.fail(`Could not connect to voice: ${err instanceof Error ? err.message : String(err)}`);
     }
+  }
+
+  /** Retries left: a call that stayed up a while earns them back, a call that keeps dropping does not. */
+  private retryBudget(connectedAt: number): number {
+    if (Date.now() - connectedAt > STABLE_MS) this.retries = 0;
+    return MAX_RETRIES - this.retries;
+  }
+
+  /**
+   * The voice socket dropped (network, a restarted mediasoup worker: 4015, failed ICE): identify
+   * again with the same token; the voice state on the main gateway is still ours.
+   */
+  private retry(info: VoiceServerInfo): void {
+    this.retries += 1;
+    const attempt = this.attempt;
+    this.set({ status: 'connecting', speaking: new Set() });
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      if (attempt === this.attempt && !this.call) void this.connect(info);
+    }, RETRY_DELAY_MS * this.retries);
   }
 
   /** The voice server dropped us (4014): a move brings a new token soon, a kick a null channel. */
