@@ -266,7 +266,7 @@ export class VoiceController {
   private async unavailable(): Promise<void> {
     const attempt = this.attempt;
     const reason = await this.deps.disabledReason?.().catch(() => undefined);
-    if (attempt === this.attempt) this.fail(`Voice is unavailable on this server${reason ? `: ${reason}` : '.'}`);
+    if (attempt === this.attempt) this.fail(`Voice is unavailable on this server${reason ? `: ${reason.replace(/\.?$/, '.')}` : '.'}`);
   }
 
   /** The call failed or was refused: leave on the main gateway, keep the error to show. */
