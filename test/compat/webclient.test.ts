@@ -13,7 +13,8 @@ import { gradientPng, registerInUi, tokenOf } from '../helpers/webclient.js';
 test('two browsers and a bot: register, create, invite, join, chat, reply, edit, upload, react, type, members, settings', async (t) => {
   const { base, api, defer } = await startTestNode(t);
   const errors: string[] = [];
-  const { browser, page: newPage, screenshot } = await startBrowser(t, errors);
+  // Alice joins a voice channel below: her context accepts the voice port's internal-CA certificate.
+  const { browser, page: newPage, screenshot } = await startBrowser(t, errors, { ignoreHTTPSErrors: true });
   const alice = await newPage();
 
   // The client's own routes are index.html; the other surfaces are not shadowed.
@@ -62,7 +63,7 @@ test('two browsers and a bot: register, create, invite, join, chat, reply, edit,
   await screenshot(alice, 'webclient-04-empty-channel');
   await alice.getByRole('button', { name: 'Invite people' }).click();
   const inviteInput = alice.getByLabel('Invite link');
-  await alice.waitForFunction(`document.querySelector('input[aria-label="Invite link"]')?.value.includes('/invite/')`);
+  await alice.waitForFunction(() => (globalThis as any).document.querySelector('input[aria-label="Invite link"]')?.value.includes('/invite/'));
   const inviteLink = await inviteInput.inputValue();
   assert.match(inviteLink, /\/invite\/[A-Za-z0-9]+$/);
   await screenshot(alice, 'webclient-05-invite-dialog');
@@ -78,7 +79,7 @@ test('two browsers and a bot: register, create, invite, join, chat, reply, edit,
   await botReady;
 
   // 3. Bob opens the invite link in his own browser: preview, register, come back, accept.
-  const bobContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  const bobContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark', ignoreHTTPSErrors: true });
   t.after(() => bobContext.close());
   const bob = await bobContext.newPage();
   bob.on('pageerror', (err) => errors.push(`bob pageerror: ${err.message}`));
@@ -182,7 +183,34 @@ test('two browsers and a bot: register, create, invite, join, chat, reply, edit,
   await screenshot(alice, 'webclient-09-guild-view');
   await screenshot(bob, 'webclient-10-guild-view-bob');
 
-  // 10. Alice deletes her first message; Bob sees it go.
+  // 10. Channels: only Alice may create them; Bob sees hers appear. Voice channels are listed,
+  // joining one (op 4) shows the member under it for everyone, mute shows too.
+  assert.equal(await bob.getByRole('button', { name: 'Create channel', exact: true }).count(), 0, 'no Create channel without MANAGE_CHANNELS');
+  await alice.getByRole('button', { name: 'Create channel', exact: true }).click();
+  const dialog = alice.getByRole('dialog', { name: 'Create Channel' });
+  await dialog.getByLabel('Channel name').fill('plans');
+  await screenshot(alice, 'webclient-14-create-channel');
+  await dialog.getByRole('button', { name: 'Create Channel' }).click();
+  await alice.getByRole('heading', { name: 'plans', exact: true }).waitFor();
+  await alice.getByRole('heading', { name: 'Welcome to #plans!' }).waitFor();
+  await bob.getByRole('link', { name: 'plans' }).waitFor();
+  await alice.getByRole('button', { name: 'Create channel', exact: true }).click();
+  await dialog.getByText('Voice', { exact: true }).click();
+  await dialog.getByLabel('Channel name').fill('Lounge');
+  await dialog.getByRole('button', { name: 'Create Channel' }).click();
+  await bob.getByRole('button', { name: 'Lounge (voice channel)' }).waitFor();
+  await alice.getByRole('button', { name: 'Lounge (voice channel)' }).click();
+  await alice.getByRole('status', { name: 'Voice connection' }).getByText('Lounge').waitFor();
+  await bob.getByRole('list', { name: 'In Lounge' }).getByText('alice').waitFor();
+  await alice.getByRole('button', { name: 'Mute', exact: true }).click();
+  await bob.getByRole('list', { name: 'In Lounge' }).getByLabel('muted').waitFor();
+  await screenshot(alice, 'webclient-15-voice-listed');
+  await alice.getByRole('button', { name: 'Disconnect from voice' }).click();
+  await bob.getByRole('list', { name: 'In Lounge' }).waitFor({ state: 'detached' });
+  await alice.getByRole('link', { name: 'general' }).click();
+  await alice.getByRole('heading', { name: 'general', exact: true }).waitFor();
+
+  // 11. Alice deletes her first message; Bob sees it go.
   const helloForAlice = alice.locator(`article[data-message-id="${botHello.id}"]`);
   await helloForAlice.hover();
   await helloForAlice.getByRole('button', { name: 'Delete message' }).click();
@@ -191,7 +219,7 @@ test('two browsers and a bot: register, create, invite, join, chat, reply, edit,
   await bob.locator(`article[data-message-id="${botHello.id}"]`).waitFor({ state: 'detached' });
   await bob.locator('article.message', { hasText: 'agreed' }).getByText('Original message was deleted').waitFor();
 
-  // 11. Bob's settings: a taken username is refused under the field; an avatar is saved.
+  // 12. Bob's settings: a taken username is refused under the field; an avatar is saved.
   await bob.getByRole('button', { name: 'User settings' }).click();
   await bob.getByRole('heading', { name: 'My Account' }).waitFor();
   await bob.getByLabel('Username').fill('alice');

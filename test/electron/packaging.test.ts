@@ -50,15 +50,22 @@ test('electron-builder --linux dir packs main, preload, child, dashboard, and un
   assert.equal(linked.code, 0, linked.output);
   // The dashboard: its real Vite build (into this copy only) when the renderer exists, else a placeholder.
   const rendererOut = join(project, 'app', 'renderer', 'dist');
+  const clientOut = join(project, 'app', 'renderer', 'client', 'dist');
   const viteConfig = join(REPO_ROOT, 'app', 'renderer', 'vite.config.mjs');
   const realDashboard = existsSync(viteConfig);
   if (realDashboard) {
     const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
     const dashboard = await run(process.execPath, [vite, 'build', '--config', viteConfig, '--outDir', rendererOut, '--emptyOutDir'], REPO_ROOT);
     assert.equal(dashboard.code, 0, dashboard.output);
+    // The web client (served at /) beside it.
+    const clientConfig = join(REPO_ROOT, 'app', 'renderer', 'client', 'vite.config.mjs');
+    const client = await run(process.execPath, [vite, 'build', '--config', clientConfig, '--outDir', clientOut, '--emptyOutDir'], REPO_ROOT);
+    assert.equal(client.code, 0, client.output);
   } else {
     await mkdir(rendererOut, { recursive: true });
     await writeFile(join(rendererOut, 'index.html'), '<!doctype html><title>Hearth</title>');
+    await mkdir(clientOut, { recursive: true });
+    await writeFile(join(clientOut, 'index.html'), '<!doctype html><title>Hearth</title>');
   }
   const built = await run(process.execPath, [join(REPO_ROOT, 'scripts', 'build-app.mjs'), join(project, 'app', 'main', 'dist')], REPO_ROOT);
   assert.equal(built.code, 0, built.output);
@@ -88,7 +95,7 @@ test('electron-builder --linux dir packs main, preload, child, dashboard, and un
   // Main entry, preload, child and the dashboard are inside app.asar.
   const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString()) as { main: string };
   assert.equal(pkg.main, 'app/main/dist/main.js');
-  for (const file of ['/app/main/dist/main.js', '/app/main/dist/preload.cjs', '/app/main/dist/node-child.cjs', '/app/main/dist/node-child-main.js', '/app/renderer/dist/index.html']) {
+  for (const file of ['/app/main/dist/main.js', '/app/main/dist/preload.cjs', '/app/main/dist/node-child.cjs', '/app/main/dist/node-child-main.js', '/app/renderer/dist/index.html', '/app/renderer/client/dist/index.html']) {
     assert.ok(files.has(file), `${file} is in app.asar`);
   }
   if (realDashboard) assert.ok([...files].some((f) => /^\/app\/renderer\/dist\/assets\/.+\.js$/.test(f)), 'the dashboard’s scripts are packed');

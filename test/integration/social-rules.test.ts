@@ -51,7 +51,9 @@ test('invites, reactions, pins, typing, bulk delete and DMs answer 401/403/404/4
     const all = await api.request('GET', `/guilds/${guild.id}/invites`, as(owner));
     assert.ok(all.body.length >= 1 && all.body.every((i: any) => i.guild.id === guild.id));
 
-    await expectError(api.request('GET', '/invites/nope1234'), 401, 0);
+    // The preview is public, as on Discord (the web client's /invite page shows it before login).
+    await expectError(api.request('GET', '/invites/nope1234'), 404, 10006);
+    await expectError(api.request('POST', '/invites/nope1234'), 401, 0);
     await expectError(api.request('GET', '/invites/nope1234', as(stranger)), 404, 10006);
     await expectError(api.request('POST', '/invites/nope1234', as(stranger)), 404, 10006);
 
@@ -73,6 +75,10 @@ test('invites, reactions, pins, typing, bulk delete and DMs answer 401/403/404/4
     const open = await api.request('POST', `/channels/${text}/invites`, { ...as(owner), body: { unique: true } });
     const counted = await api.request('GET', `/invites/${open.body.code}?with_counts=true`, as(stranger));
     assert.equal(counted.body.approximate_member_count, 4);
+    const anonymous = await api.request('GET', `/invites/${open.body.code}?with_counts=true`);
+    assert.equal(anonymous.status, 200);
+    assert.equal(anonymous.body.guild.id, guild.id);
+    assert.equal(anonymous.body.approximate_member_count, 4);
     await expectError(api.request('POST', `/invites/${open.body.code}`, { token: bot.token, bot: true }), 403, 20001);
     const again = await api.request('POST', `/invites/${open.body.code}`, as(member));
     assert.equal(again.status, 200);

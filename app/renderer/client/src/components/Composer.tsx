@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { errorText } from '../api/rest';
 import { displayName, type Channel, type Message } from '../api/types';
 import { useSession } from '../store/context';
@@ -12,6 +12,13 @@ interface Props {
   replyTo: Message | null;
   onCancelReply: () => void;
   onEditLast: () => void;
+}
+
+/** A local preview of a chosen image; its object URL is released when it goes. */
+function FilePreview({ file }: { file: File }) {
+  const url = useMemo(() => URL.createObjectURL(file), [file]);
+  useEffect(() => () => URL.revokeObjectURL(url), [url]);
+  return <img src={url} alt="" />;
 }
 
 /** The message box: Enter sends, Shift+Enter is a newline, ↑ in an empty box edits your last message. */
@@ -87,7 +94,7 @@ export function Composer({ guild, channel, canSend, canAttach, replyTo, onCancel
         <ul className="pending-files" aria-label="Files to upload">
           {files.map((f, i) => (
             <li key={`${f.name}-${i}`} className="pending-file">
-              {f.type.startsWith('image/') ? <img src={URL.createObjectURL(f)} alt="" /> : <span className="file-glyph" aria-hidden="true">📄</span>}
+              {f.type.startsWith('image/') ? <FilePreview file={f} /> : <span className="file-glyph" aria-hidden="true">📄</span>}
               <span className="file-name">{f.name}</span>
               <button className="icon-btn small" aria-label={`Remove ${f.name}`} onClick={() => setFiles(files.filter((_, j) => j !== i))} disabled={progress !== null}>
                 ✕

@@ -13,9 +13,9 @@ export function VoicePanel({ controller, channelName }: { controller: VoiceContr
   const dropped = useVoice(controller, (s) => s.dropped);
   if (status === 'idle') return null;
   return (
-    <section className={`voice-status voice-${status}`} aria-label="Voice connection">
+    <section className={`voice-status voice-${status}`} aria-label="Voice">
       <div className="voice-status-row">
-        <div role="status" aria-live="polite" className="voice-status-text">
+        <div role="status" aria-label="Voice connection" className="voice-status-text">
           <strong className={status === 'connected' ? 'voice-ok' : status === 'error' ? 'voice-bad' : 'voice-wait'}>{status === 'error' ? (dropped ? 'Voice Disconnected' : 'Could Not Join') : STATUS_TEXT[status]}</strong>
           <span className="muted small">{channelName ?? 'Voice channel'}</span>
         </div>

@@ -65,6 +65,7 @@ export function CreateChannelDialog({ guildId, parentId, onClose }: { guildId: s
       return session.rest.request<Channel>('POST', `/guilds/${guildId}/channels`, body);
     },
     (channel) => {
+      session.channelCreated(channel);
       onClose();
       if (channel.type === ChannelType.Text) navigate(`/channels/${guildId}/${channel.id}`);
     },

@@ -58,7 +58,9 @@ export function initials(name: string): string {
 export function Avatar({ user, size = 40 }: { user?: User; size?: number }) {
   const style = { width: size, height: size };
   if (user?.avatar) return <img className="avatar" style={style} src={`/cdn/avatars/${user.id}/${user.avatar}.png?size=${size <= 64 ? 64 : 128}`} alt="" />;
-  const index = user ? Number(BigInt(user.id) % BigInt(COLORS.length)) : 0;
+  const name = user?.username ?? '';
+  let index = 0;
+  for (const ch of name) index = (index * 31 + ch.charCodeAt(0)) % COLORS.length;
   return (
     <span className="avatar avatar-default" style={{ ...style, background: COLORS[index], fontSize: size * 0.42 }} aria-hidden="true">
       {initials(user?.global_name || user?.username || '?')[0]?.toUpperCase()}

@@ -2,7 +2,10 @@
 // bold, italic, underline, strike, inline code, code blocks, spoilers, quotes, links, mentions
 // and custom emoji. The parser yields a tree; Markdown.tsx draws it with React elements only
 // (never raw HTML), so message text cannot inject markup.
-import { anyScopeRegex, defaultRules, inlineRegex, parserFor, type ParserRule, type ParserRules, type SingleASTNode } from 'simple-markdown';
+// simple-markdown is CommonJS: one default import works the same in Vite and in Node (tests).
+import SimpleMarkdown, { type ParserRule, type ParserRules, type SingleASTNode } from 'simple-markdown';
+
+const { anyScopeRegex, defaultRules, inlineRegex, parserFor } = SimpleMarkdown;
 
 export type MdNode = SingleASTNode;
 

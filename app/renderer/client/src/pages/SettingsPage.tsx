@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, errorText } from '../api/rest';
 import type { User } from '../api/types';
 import { setToken } from '../auth';
@@ -48,6 +48,15 @@ export function SettingsPage() {
     }
   }
 
+  // Escape closes the settings from anywhere on the page, as on Discord.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !(e.target instanceof HTMLElement && e.target.closest('dialog'))) navigate('/channels/@me');
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+
   if (!me) return <div className="splash">Loading…</div>;
   return (
     <div className="settings-layout">
@@ -67,7 +76,7 @@ export function SettingsPage() {
             ✕<span className="small">ESC</span>
           </button>
         </header>
-        <form className="settings-card" onSubmit={save} onKeyDown={(e) => e.key === 'Escape' && navigate('/channels/@me')}>
+        <form className="settings-card" onSubmit={save}>
           <div className="profile-row">
             {avatar ? <img className="avatar" src={avatar} alt="New avatar preview" width={80} height={80} /> : <Avatar user={me} size={80} />}
             <div>

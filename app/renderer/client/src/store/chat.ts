@@ -2,7 +2,7 @@
 // Components read the state through `useChat(selector)` and act through the methods here.
 import { GatewayClient, type GatewayStatus } from '../api/gateway';
 import type { RestClient } from '../api/rest';
-import type { Message, VoiceServer, VoiceState } from '../api/types';
+import type { Channel, Message, VoiceServer, VoiceState } from '../api/types';
 import { VoiceController } from '../voice/controller';
 import { initialState, reduce, withHistory, withLoading, withoutExpiredTyping, type State } from './state';
 
@@ -97,6 +97,11 @@ export class ChatSession implements VoiceSignals {
     if (event === 'VOICE_SERVER_UPDATE') for (const fn of this.voiceServerListeners) fn(data as VoiceServer);
     if (event === 'GUILD_CREATE') this.gateway?.requestMembers((data as { id: string }).id);
     if (event === 'READY') for (const id of this.state.guildOrder) this.gateway?.requestMembers(id);
+  }
+
+  /** A channel this client just created: known at once, before its CHANNEL_CREATE arrives. */
+  channelCreated(channel: Channel): void {
+    this.set(reduce(this.state, 'CHANNEL_CREATE', channel));
   }
 
   // ---- messages ----

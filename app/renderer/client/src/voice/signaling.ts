@@ -75,6 +75,7 @@ export class VoiceSignaling extends Emitter<SignalingEvents> {
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private awaitingAck = false;
   private isClosed = false;
+  private wasReady = false;
   /** Resolves with Ready's data; rejects if the socket closes first. */
   readonly ready: Promise<ReadyData>;
 
@@ -88,13 +89,22 @@ export class VoiceSignaling extends Emitter<SignalingEvents> {
       this.ws.onmessage = (e) => this.onMessage(String(e.data), resolve);
       this.ws.onerror = () => undefined; // a close event always follows, with the code
       this.ws.onclose = (e) => {
-        const reason = CLOSE_REASONS[e.code] ?? (e.code === 1006 ? 'Could not reach the voice server.' : `The voice connection closed (${e.code}).`);
+        const reason = CLOSE_REASONS[e.code] ?? (e.code === 1006 ? this.unreachable() : `The voice connection closed (${e.code}).`);
         reject(new VoiceSignalingError(reason, e.code));
         this.finish(e.code, reason);
       };
     });
     // Nobody may be waiting on `ready` when the socket fails late; the error is also a `closed` event.
     this.ready.catch(() => undefined);
+  }
+
+  /**
+   * 1006 before Ready is most often a certificate the browser does not trust: the voice gateway
+   * is its own TLS port, and a node on its internal CA is trusted only once the user accepts it.
+   */
+  private unreachable(): string {
+    if (this.wasReady) return 'The connection to the voice server was lost.';
+    return `Could not reach the voice server. If this node uses its own certificate, open https://${this.info.endpoint} in this browser once and accept it (or install the node's root certificate), then join again.`;
   }
 
   get closed(): boolean {
@@ -142,6 +152,7 @@ export class VoiceSignaling extends Emitter<SignalingEvents> {
         this.send(VoiceOp.Identify, { server_id: this.info.guildId, user_id: this.info.userId, session_id: this.info.sessionId, token: this.info.token });
         break;
       case VoiceOp.Ready:
+        this.wasReady = true;
         ready({ ssrc: Number(d.ssrc) });
         break;
       case VoiceOp.HeartbeatAck:
