@@ -43,7 +43,7 @@ async function until(what: string, check: () => Promise<boolean>, ms = 8_000): P
   }
 }
 
-test('the web client voice module (connectVoice) hears a bot, is heard by one, mutes, deafens, reports who speaks and closes once; a wrong token is refused with 4004; with UDP blocked it uses TCP', async (t) => {
+test('the web client voice module (connectVoice) hears a bot, is heard by one, mutes, deafens, reports who speaks and closes once; an untrusted certificate and a wrong token (4004) are refused with readable reasons; with UDP blocked it uses TCP', async (t) => {
   const { defer, owner, guild, a, speaker, listener, base } = await twoBotCall(t, { dave: 'off', owner: 'webvoiceuser' });
   const gw = await GatewayClient.connect(base);
   defer(() => gw.close());
@@ -64,6 +64,16 @@ test('the web client voice module (connectVoice) hears a bot, is heard by one, m
   await page.goto(`${base}/api/v10/gateway`);
   await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
   const v = voice(page);
+
+  // A browser that does not trust the voice port's certificate: 1006, and the reason says what to do.
+  const untrusting = await browser.browser.newContext();
+  defer(() => untrusting.close());
+  const plain = await untrusting.newPage();
+  await plain.goto(`${base}/api/v10/gateway`);
+  await plain.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  const untrusted = await voice(plain).start(info);
+  assert.equal(untrusted.code, 1006);
+  assert.match(untrusted.error, new RegExp(`open https://${server.endpoint.replace(/\./g, '\\.')} in this browser once and accept it`));
 
   // A wrong token: the voice gateway closes with 4004 and connectVoice rejects with a readable reason.
   const refused = await v.start({ ...info, token: 'not-the-token' });
