@@ -172,6 +172,12 @@ test('two browsers join one voice channel from the web client, hear each other (
   await bob.getByRole('button', { name: 'Small Room (voice channel), connected' }).waitFor({ timeout: 10_000 });
   await until('bob hearing alice after the move', async () => (await rtp(bob)).received > 20, 20_000);
   await bob.getByRole('status').filter({ hasText: 'Voice Connected' }).waitFor();
+  // His own mute after the move names the channel he is in now (it must not move him back).
+  await bob.getByRole('button', { name: 'Mute', exact: true }).click();
+  await alice.getByRole('list', { name: 'In Small Room' }).locator(`[data-user-id="${friend.id}"]`).getByLabel('muted').waitFor();
+  await sleep(500);
+  assert.equal(await bob.getByRole('button', { name: 'Small Room (voice channel), connected' }).count(), 1, 'bob is still in Small Room');
+  await bob.getByRole('button', { name: 'Mute', exact: true }).click();
   const kicked = await api.request('PATCH', bobMember, { token: owner.token, body: { channel_id: null } });
   assert.ok(kicked.status < 300, JSON.stringify(kicked.body));
   await bob.getByRole('alert').filter({ hasText: 'You were disconnected from the voice channel.' }).waitFor({ timeout: 10_000 });

@@ -93,10 +93,23 @@ export class ChatSession implements VoiceSignals {
 
   private dispatch(event: string, data: unknown): void {
     this.set(reduce(this.state, event, data));
-    if (event === 'VOICE_STATE_UPDATE' && (data as VoiceState).user_id === this.state.me?.id) for (const fn of this.voiceStateListeners) fn(data as VoiceState);
+    if (event === 'VOICE_STATE_UPDATE' && (data as VoiceState).user_id === this.state.me?.id) {
+      this.followOwnVoiceState(data as VoiceState);
+      for (const fn of this.voiceStateListeners) fn(data as VoiceState);
+    }
     if (event === 'VOICE_SERVER_UPDATE') for (const fn of this.voiceServerListeners) fn(data as VoiceServer);
     if (event === 'GUILD_CREATE') this.gateway?.requestMembers((data as { id: string }).id);
     if (event === 'READY') for (const id of this.state.guildOrder) this.gateway?.requestMembers(id);
+  }
+
+  /**
+   * A moderator moved or disconnected this user: later op 4s (self mute, deafen) must name the
+   * channel the user is in now, or they would move the user back.
+   */
+  private followOwnVoiceState(v: VoiceState): void {
+    if (!this.voice || (v.guild_id && v.guild_id !== this.voice.guildId)) return;
+    if (v.channel_id === null) this.voice = null;
+    else if (v.channel_id !== this.voice.channelId) this.voice = { ...this.voice, channelId: v.channel_id };
   }
 
   /** A channel this client just created: known at once, before its CHANNEL_CREATE arrives. */
