@@ -42,9 +42,11 @@ test('10,000 messages: only a window of rows is in the DOM, and scrolling up loa
   const scroller = page.getByRole('log', { name: 'Messages in #general' });
   const start = page.getByRole('heading', { name: 'Welcome to #general!' });
   // One older page: the message that was at the top stays in view (the reader keeps their place).
-  await scroller.evaluate((el) => (el.scrollTop = 0));
-  const oldestLoaded = await page.locator('article.message').first().getAttribute('data-message-id');
+  // (Measured before scrolling: on a busy machine the next page may land before a later read.)
+  const firstPage = (await api.request('GET', `/channels/${guild.textChannelId}/messages?limit=100`, { token: owner.token })).body;
+  const oldestLoaded = firstPage.at(-1).id as string;
   const heightBefore = await page.locator('.message-rows').evaluate((el) => el.getBoundingClientRect().height);
+  await scroller.evaluate((el) => (el.scrollTop = 0));
   await page.waitForFunction((h) => (globalThis as any).document.querySelector('.message-rows').getBoundingClientRect().height > h, heightBefore);
   await page.waitForTimeout(100);
   const kept = page.locator(`article[data-message-id="${oldestLoaded}"]`);

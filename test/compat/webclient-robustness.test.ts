@@ -44,8 +44,8 @@ test('a 429 on sending is retried after Retry-After and the message appears once
   assert.deepEqual(errors, []);
 });
 
-test('a lost gateway resumes with op 6 and the message a bot posted meanwhile appears', async (t) => {
-  const { base, api, defer } = await startTestNode(t);
+test('the client heartbeats; a lost gateway resumes with op 6 and the message a bot posted meanwhile appears', async (t) => {
+  const { base, api, defer } = await startTestNode(t, { gateway: { heartbeatIntervalMs: 1000 } });
   const errors: string[] = [];
   const { page: newPage, screenshot } = await startBrowser(t, errors);
   const owner = await api.register('owner');
@@ -65,6 +65,12 @@ test('a lost gateway resumes with op 6 and the message a bot posted meanwhile ap
   await channel.send('before the cut');
   await page.locator('article.message', { hasText: 'before the cut' }).waitFor();
   assert.ok(proxy.received[0]!.includes('READY'));
+  // Heartbeats (op 1 with the last seq) at the interval HELLO gave (1 s here).
+  const beats = () => proxy.sent[0]!.filter((f) => f.op === 1);
+  const until = Date.now() + 5000;
+  while (beats().length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(beats().length >= 2, `heartbeats sent (${beats().length})`);
+  assert.equal(typeof beats().at(-1)!.d, 'number');
 
   // The link drops; the next socket reaches the server only after the bot has posted.
   let open!: () => void;

@@ -27,6 +27,7 @@ export class GatewayClient {
   private sessionId: string | null = null;
   private resumeUrl: string | null = null;
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private firstBeat: ReturnType<typeof setTimeout> | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private acked = true;
   private attempts = 0;
@@ -91,8 +92,10 @@ export class GatewayClient {
 
   private stopTimers(): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.firstBeat) clearTimeout(this.firstBeat);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.heartbeatTimer = null;
+    this.firstBeat = null;
     this.reconnectTimer = null;
   }
 
@@ -160,6 +163,7 @@ export class GatewayClient {
 
   private startHeartbeat(interval: number): void {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    if (this.firstBeat) clearTimeout(this.firstBeat);
     this.acked = true;
     const beat = () => {
       if (!this.acked) {
@@ -170,7 +174,7 @@ export class GatewayClient {
       this.acked = false;
       this.send(Op.Heartbeat, this.seq);
     };
-    setTimeout(beat, Math.random() * interval);
+    this.firstBeat = setTimeout(beat, Math.random() * interval);
     this.heartbeatTimer = setInterval(beat, interval);
   }
 

@@ -52,6 +52,7 @@ export function ChannelPane({ guild, channel }: { guild: GuildState; channel: Ch
       ) : null}
       <MessageList
         guild={guild}
+        meId={me.id}
         channel={channel}
         items={items}
         hasMore={history?.hasMore ?? true}

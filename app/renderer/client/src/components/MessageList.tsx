@@ -6,6 +6,8 @@ import { MessageItem } from './MessageItem';
 
 interface Props {
   guild: GuildState;
+  /** The signed-in user: their own new message brings the list to the bottom. */
+  meId: string;
   channel: Channel;
   items: Message[];
   hasMore: boolean;
@@ -31,7 +33,7 @@ function grouped(prev: Message | undefined, m: Message): boolean {
  * so 10,000 messages scroll like 50). It sticks to the bottom while the reader is there, loads
  * older history when scrolled near the top, and keeps the reader's place when that history lands.
  */
-export function MessageList({ guild, channel, items, hasMore, loading, onLoadOlder, canManage, canReact, editingId, onEdit, onReply }: Props) {
+export function MessageList({ guild, meId, channel, items, hasMore, loading, onLoadOlder, canManage, canReact, editingId, onEdit, onReply }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const anchor = useRef<{ id: string; offset: number } | null>(null);
@@ -59,11 +61,20 @@ export function MessageList({ guild, channel, items, hasMore, loading, onLoadOld
     }
   }, [items, virtualizer]);
 
-  // New messages while at the bottom (or the first page): stay at the bottom.
-  const last = items.at(-1)?.id;
+  // New messages while at the bottom (or the first page), or one's own message: show the bottom.
+  const lastMessage = items.at(-1);
+  const last = lastMessage?.id;
+  const mineLast = lastMessage?.author.id === meId;
+  // Only when the newest message changes: older pages landing above must not move the reader.
+  const shownLast = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (atBottom.current && items.length) virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
-  }, [last, items.length, virtualizer]);
+    if (last === shownLast.current) return;
+    shownLast.current = last;
+    if ((atBottom.current || mineLast) && items.length) {
+      atBottom.current = true;
+      virtualizer.scrollToIndex(items.length - 1, { align: 'end' });
+    }
+  }, [last, mineLast, items.length, virtualizer]);
 
   function onScroll() {
     const el = scroller.current;
