@@ -138,7 +138,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use('/api', stripVersion, rateLimit(deps.core.auth, deps.rateLimiter), json, api);
   app.use('/admin', json, admin);
   const client = express.Router({ caseSensitive: true, strict: false });
-  webClientRoutes(client, deps.clientDir ?? clientDirBeside(deps.dashboardDir));
+  webClientRoutes(client, deps.clientDir ?? clientDirBeside(deps.dashboardDir), () => deps.core.voiceStates.endpoint());
   app.use(client);
   app.use(errorHandler(deps.logger));
   app.locals.routes = routeTable(api);

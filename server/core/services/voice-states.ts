@@ -172,6 +172,12 @@ export class VoiceStateService {
     return voice.available ? HEARTH_REGION : { ...HEARTH_REGION, optimal: false, deprecated: true, hearth_voice_disabled_reason: voice.reason };
   }
 
+  /** The voice gateway's `host:port` while voice runs (the web client's CSP allows it in connect-src). */
+  endpoint(): string | undefined {
+    const voice = this.voice();
+    return voice.available ? voice.endpoint : undefined;
+  }
+
   get(guildId: string, userId: string): VoiceState | undefined {
     return this.byGuild.get(guildId)?.get(userId);
   }

@@ -4,6 +4,7 @@ import { navigate } from '../router';
 import { useChat, useSession } from '../store/context';
 import { channelPermissions, guildPermissions, has, Perm } from '../store/permissions';
 import type { GuildState } from '../store/state';
+import { useVoice } from '../store/voice-hooks';
 import { groupChannels } from './channel-order';
 import { CreateChannelDialog, InviteDialog } from './dialogs';
 import { Avatar } from './ui';
@@ -78,13 +79,20 @@ export function ChannelSidebar({ guild, activeChannelId }: { guild: GuildState |
 function ChannelRow({ guild, channel, active }: { guild: GuildState; channel: Channel; active: boolean }) {
   const session = useSession();
   const voiceStates = useChat((s) => s.voiceStates.get(guild.id));
-  const myVoice = useChat((_s, sess) => sess.voice);
+  const me = useChat((s) => s.me);
+  const voice = session.voiceCall;
+  const joined = useVoice(voice, (v) => v.channelId === channel.id && (v.status === 'connected' || v.status === 'connecting'));
+  const speaking = useVoice(voice, (v) => v.speaking);
   if (channel.type === ChannelType.Voice) {
     const inside = [...(voiceStates?.values() ?? [])].filter((v) => v.channel_id === channel.id);
-    const joined = myVoice?.channelId === channel.id;
+    const join = () => {
+      // As Discord does, a channel the user may not connect to is refused here (the server would ignore the op 4 silently).
+      if (me && !has(channelPermissions(guild, channel, me.id), Perm.Connect)) voice.refuse(guild.id, channel.id, `You do not have permission to connect to ${channel.name}.`);
+      else voice.join(guild.id, channel.id);
+    };
     return (
       <li>
-        <button className={`channel voice${joined ? ' active' : ''}`} aria-label={`${channel.name} (voice channel)${joined ? ', connected' : ''}`} onClick={() => session.joinVoice(guild.id, channel.id)}>
+        <button className={`channel voice${joined ? ' active' : ''}`} aria-label={`${channel.name} (voice channel)${joined ? ', connected' : ''}`} onClick={join}>
           <svg className="channel-icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 3 7 8H3v8h4l5 5V3Zm4 4.5v9a5 5 0 0 0 0-9Z" /></svg>
           <span className="channel-name">{channel.name}</span>
         </button>
@@ -92,24 +100,26 @@ function ChannelRow({ guild, channel, active }: { guild: GuildState; channel: Ch
           <ul className="voice-members" aria-label={`In ${channel.name}`}>
             {inside.map((v) => {
               const member = guild.members.get(v.user_id) ?? v.member;
+              const talking = joined && speaking.has(v.user_id);
               return (
-                <li key={v.user_id} className="voice-member" data-user-id={v.user_id}>
+                <li key={v.user_id} className={`voice-member${talking ? ' speaking' : ''}`} data-user-id={v.user_id}>
                   <Avatar user={member?.user} size={22} />
-                  <span>{displayName(member?.user, member)}</span>
-                  {v.self_mute || v.mute ? (
-                    <svg className="voice-flag" viewBox="0 0 24 24" role="img" aria-label="muted">
-                      <title>Muted</title>
-                      <path d="M12 2a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3Zm-7 9h2a5 5 0 0 0 10 0h2a7 7 0 0 1-6 6.9V21h-2v-3.1A7 7 0 0 1 5 11Z" />
-                      <path d="M3 4.4 4.4 3 21 19.6 19.6 21z" />
-                    </svg>
-                  ) : null}
-                  {v.self_deaf || v.deaf ? (
-                    <svg className="voice-flag" viewBox="0 0 24 24" role="img" aria-label="deafened">
-                      <title>Deafened</title>
-                      <path d="M12 3a9 9 0 0 0-9 9v6a3 3 0 0 0 3 3h2v-8H5v-1a7 7 0 0 1 14 0v1h-3v8h2a3 3 0 0 0 3-3v-6a9 9 0 0 0-9-9Z" />
-                      <path d="M3 4.4 4.4 3 21 19.6 19.6 21z" />
-                    </svg>
-                  ) : null}
+                  <span className="voice-member-name">{displayName(member?.user, member)}</span>
+                  {talking ? <span className="visually-hidden">(speaking)</span> : null}
+                  <span className="voice-flags">
+                    {v.self_mute || v.mute ? (
+                      <svg className={`voice-flag${v.mute ? ' server' : ''}`} role="img" aria-label="muted" viewBox="0 0 24 24">
+                        <title>{v.mute ? 'Server muted' : 'Muted'}</title>
+                        <path d="M12 2a3 3 0 0 0-3 3v4.2l6 6V5a3 3 0 0 0-3-3ZM3.3 2.3 2 3.6l5 5V11a5 5 0 0 0 7.3 4.4l1.5 1.5A7 7 0 0 1 5 11H3a9 9 0 0 0 8 8.9V23h2v-3.1a9 9 0 0 0 4.3-1.6l3.1 3.1 1.3-1.3L3.3 2.3ZM19 11h-2c0 .9-.2 1.7-.6 2.5l1.5 1.5A7 7 0 0 0 19 11Z" />
+                      </svg>
+                    ) : null}
+                    {v.self_deaf || v.deaf ? (
+                      <svg className={`voice-flag${v.deaf ? ' server' : ''}`} role="img" aria-label="deafened" viewBox="0 0 24 24">
+                        <title>{v.deaf ? 'Server deafened' : 'Deafened'}</title>
+                        <path d="M3.3 2.3 2 3.6l3 3A8.9 8.9 0 0 0 3 12v6a3 3 0 0 0 3 3h2v-8H5v-1c0-1.3.3-2.5 1-3.6l10 10V21h2c.4 0 .7 0 1-.2l1.4 1.5 1.3-1.3L3.3 2.3ZM12 3c-1.8 0-3.4.5-4.8 1.4l1.4 1.5A7 7 0 0 1 19 12v1h-3v.8l5 5V12a9 9 0 0 0-9-9Z" />
+                      </svg>
+                    ) : null}
+                  </span>
                 </li>
               );
             })}

@@ -3,6 +3,7 @@
 import { GatewayClient, type GatewayStatus } from '../api/gateway';
 import type { RestClient } from '../api/rest';
 import type { Channel, Message, VoiceServer, VoiceState } from '../api/types';
+import { VoiceController } from '../voice/controller';
 import { initialState, reduce, withHistory, withLoading, withoutExpiredTyping, type State } from './state';
 
 /** Discord's largest page. */
@@ -37,10 +38,18 @@ export class ChatSession implements VoiceSignals {
   /** This client's own voice connection (the channel it asked to be in), or null. */
   voice: LocalVoice | null = null;
 
+  /** The voice call of this session (the UI's half; the voice chunk loads on the first join). */
+  readonly voiceCall: VoiceController;
+
   constructor(
     readonly rest: RestClient,
     private readonly token: string,
-  ) {}
+  ) {
+    this.voiceCall = new VoiceController(this, {
+      userId: () => this.state.me?.id,
+      disabledReason: async () => (await this.rest.request<{ hearth_voice_disabled_reason?: string }[]>('GET', '/voice/regions'))[0]?.hearth_voice_disabled_reason,
+    });
+  }
 
   /** Connects the gateway (again after `stop()`); idempotent while running. */
   start(): void {
@@ -60,6 +69,7 @@ export class ChatSession implements VoiceSignals {
 
   /** Closes the gateway and timers; idempotent. */
   stop(): void {
+    this.voiceCall.leave();
     clearInterval(this.typingTimer);
     this.gateway?.close();
   }
@@ -83,10 +93,23 @@ export class ChatSession implements VoiceSignals {
 
   private dispatch(event: string, data: unknown): void {
     this.set(reduce(this.state, event, data));
-    if (event === 'VOICE_STATE_UPDATE' && (data as VoiceState).user_id === this.state.me?.id) for (const fn of this.voiceStateListeners) fn(data as VoiceState);
+    if (event === 'VOICE_STATE_UPDATE' && (data as VoiceState).user_id === this.state.me?.id) {
+      this.followOwnVoiceState(data as VoiceState);
+      for (const fn of this.voiceStateListeners) fn(data as VoiceState);
+    }
     if (event === 'VOICE_SERVER_UPDATE') for (const fn of this.voiceServerListeners) fn(data as VoiceServer);
     if (event === 'GUILD_CREATE') this.gateway?.requestMembers((data as { id: string }).id);
     if (event === 'READY') for (const id of this.state.guildOrder) this.gateway?.requestMembers(id);
+  }
+
+  /**
+   * A moderator moved or disconnected this user: later op 4s (self mute, deafen) must name the
+   * channel the user is in now, or they would move the user back.
+   */
+  private followOwnVoiceState(v: VoiceState): void {
+    if (!this.voice || (v.guild_id && v.guild_id !== this.voice.guildId)) return;
+    if (v.channel_id === null) this.voice = null;
+    else if (v.channel_id !== this.voice.channelId) this.voice = { ...this.voice, channelId: v.channel_id };
   }
 
   /** A channel this client just created: known at once, before its CHANNEL_CREATE arrives. */
