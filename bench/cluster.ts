@@ -20,16 +20,10 @@ import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { startNodeProcess, type NodeProcess } from '../test/helpers/cluster.js';
 import { BROKER, freshDatabase, freshExchange } from '../test/helpers/rabbitmq.js';
+import { envInt } from './env.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}] (got ${raw})`);
-  return n;
-}
 
 const MESSAGES = envInt('BENCH_MESSAGES', 2000, 10, 1_000_000);
 const WARMUP = envInt('BENCH_WARMUP', 200, 0, 100_000);

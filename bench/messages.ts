@@ -23,16 +23,10 @@ import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { Api } from '../test/helpers/node.js';
 import { CpuMeter, type CpuUsage } from './cpu.js';
+import { envInt } from './env.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}] (got ${raw})`);
-  return n;
-}
 
 const SECONDS = envInt('BENCH_SECONDS', 10, 1, 600);
 const WARMUP_SECONDS = envInt('BENCH_WARMUP_SECONDS', 2, 0, 60);

@@ -1,63 +1,20 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freePort } from '../../server/db/embedded-postgres.js';
 import { CliProcess } from './cli.js';
 import { Api } from './node.js';
+import { TcpProxy } from './tcp-proxy.js';
 
-/**
- * A load balancer stand-in: a TCP proxy on 127.0.0.1 that sends each new connection to the
- * current target port. `switchTo` changes where new connections go; open ones stay where they are.
- */
-export class TcpSwitch {
-  private readonly sockets = new Set<Socket>();
-
-  private constructor(
-    private readonly server: Server,
-    private target: number,
-  ) {}
-
-  static async start(t: Pick<TestContext, 'after'>, target: number): Promise<TcpSwitch> {
-    const server = createServer();
-    const proxy = new TcpSwitch(server, target);
-    server.on('connection', (client) => proxy.accept(client));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => proxy.close());
-    return proxy;
-  }
-
-  get port(): number {
-    const address = this.server.address();
-    if (!address || typeof address === 'string') throw new Error('proxy not listening');
-    return address.port;
+/** A load balancer stand-in: new connections go to the node `switchTo` names last. */
+export class TcpSwitch extends TcpProxy {
+  static start(t: Pick<TestContext, 'after'>, target: number): Promise<TcpSwitch> {
+    return TcpProxy.listen(t, (server) => new TcpSwitch(server, target));
   }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
-  }
-
-  switchTo(port: number): void {
-    this.target = port;
-  }
-
-  close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(client: Socket): void {
-    const upstream = connect(this.target, '127.0.0.1');
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-      this.sockets.add(a);
-      a.on('error', () => undefined);
-      a.on('close', () => {
-        this.sockets.delete(a);
-        b.destroy();
-      });
-      a.pipe(b);
-    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { TcpProxy } from './tcp-proxy.js';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
@@ -60,60 +60,12 @@ export async function bindingsOf(exchange: string): Promise<{ queue: string; key
  * A TCP proxy to the broker: a node connected through it loses its connection on `cut()`, and
  * cannot connect again until `restore()`.
  */
-export class BrokerProxy {
-  private readonly sockets = new Set<Socket>();
-  private down = false;
-
-  private constructor(private readonly server: Server) {}
-
-  static async start(t: Pick<TestContext, 'after'>): Promise<BrokerProxy> {
-    const server = createServer();
-    const proxy = new BrokerProxy(server);
-    server.on('connection', (client) => proxy.accept(client));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => proxy.close());
-    return proxy;
+export class BrokerProxy extends TcpProxy {
+  static start(t: Pick<TestContext, 'after'>): Promise<BrokerProxy> {
+    return TcpProxy.listen(t, (server) => new BrokerProxy(server, 5672));
   }
 
   get url(): string {
-    const address = this.server.address();
-    if (!address || typeof address === 'string') throw new Error('proxy not listening');
-    return `amqp://guest:guest@127.0.0.1:${address.port}`;
-  }
-
-  get connections(): number {
-    return this.sockets.size / 2;
-  }
-
-  cut(): void {
-    this.down = true;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-  }
-
-  restore(): void {
-    this.down = false;
-  }
-
-  close(): Promise<void> {
-    this.cut();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-
-  private accept(client: Socket): void {
-    if (this.down) {
-      client.destroy();
-      return;
-    }
-    const upstream = connect(5672, '127.0.0.1');
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
-      this.sockets.add(a);
-      a.on('error', () => undefined);
-      a.on('close', () => {
-        this.sockets.delete(a);
-        b.destroy();
-      });
-      a.pipe(b);
-    }
+    return `amqp://guest:guest@127.0.0.1:${this.port}`;
   }
 }

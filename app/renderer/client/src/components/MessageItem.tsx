@@ -4,7 +4,7 @@ import { displayName, type Attachment, type Message } from '../api/types';
 import { Markdown } from '../markdown/Markdown';
 import { useChat, useSession } from '../store/context';
 import type { GuildState } from '../store/state';
-import { Avatar, Modal } from './ui';
+import { Avatar, FormError, Modal } from './ui';
 
 const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 
@@ -99,11 +99,7 @@ function EditBox({ message, onDone }: { message: Message; onDone: () => void }) 
           save
         </button>
       </p>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </div>
   );
 }
@@ -178,11 +174,7 @@ export const MessageItem = memo(function MessageItem({ guild, message, grouped, 
               })}
             </div>
           ) : null}
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <FormError error={error} />
         </div>
       </div>
       <div className="message-actions" role="toolbar" aria-label="Message actions">

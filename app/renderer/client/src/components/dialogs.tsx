@@ -42,14 +42,7 @@ export function CreateGuildDialog({ onClose }: { onClose: () => void }) {
         <p className="muted">Your server is where you and your friends hang out. Make yours and start talking.</p>
         <Field label="Server name" name="name" defaultValue={me ? `${me.global_name || me.username}'s server` : ''} error={field('name')} autoFocus required />
         <FormError error={formError} />
-        <div className="modal-actions">
-          <button type="button" className="btn link" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={busy}>
-            Create
-          </button>
-        </div>
+        <SubmitActions label="Create" busy={busy} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -92,14 +85,7 @@ export function CreateChannelDialog({ guildId, parentId, onClose }: { guildId: s
         </fieldset>
         <Field label={type === ChannelType.Category ? 'Category name' : 'Channel name'} name="name" placeholder={type === ChannelType.Category ? 'New category' : 'new-channel'} error={field('name')} autoFocus required />
         <FormError error={formError} />
-        <div className="modal-actions">
-          <button type="button" className="btn link" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn primary" disabled={busy}>
-            Create Channel
-          </button>
-        </div>
+        <SubmitActions label="Create Channel" busy={busy} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -139,5 +125,19 @@ export function InviteDialog({ channelId, guildName, onClose }: { channelId: str
         </button>
       </div>
     </Modal>
+  );
+}
+
+/** The Cancel / submit row at the bottom of a form dialog. */
+function SubmitActions({ label, busy, onCancel }: { label: string; busy: boolean; onCancel: () => void }) {
+  return (
+    <div className="modal-actions">
+      <button type="button" className="btn link" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="submit" className="btn primary" disabled={busy}>
+        {label}
+      </button>
+    </div>
   );
 }
