@@ -18,6 +18,9 @@ import type { TlsSource } from './tls.js';
 import { WebRtcBridge } from './webrtc/bridge.js';
 import { WorkerPool, type PoolWorker } from './worker-pool.js';
 
+/** How long an Identify waits for a voice state another node published and this one has not heard yet. */
+const IDENTIFY_STATE_WAIT_MS = 2000;
+
 export interface VoiceServerOptions {
   core: Core;
   logger: Logger;
@@ -140,9 +143,10 @@ export class VoiceServer implements VoiceSignaling {
     return conn?.session !== undefined && !conn.session.closed;
   }
 
-  identify(session: VoiceSession, d: { serverId: string; userId: string; sessionId: string; token: string }): VoiceConnection | undefined {
-    const state = this.options.core.voiceStates.verify(d.serverId, d.userId, d.sessionId, d.token);
-    if (!state) return undefined;
+  async identify(session: VoiceSession, d: { serverId: string; userId: string; sessionId: string; token: string }): Promise<VoiceConnection | undefined> {
+    // With several nodes the op 4 may have landed on another node a moment ago: wait briefly for its state.
+    const state = await this.options.core.voiceStates.verifySoon(d.serverId, d.userId, d.sessionId, d.token, IDENTIFY_STATE_WAIT_MS);
+    if (!state || session.closed || session.conn) return undefined;
     const old = this.connections.get(connectionKey(state.guildId, state.userId));
     if (old) this.drop(old, VoiceCloseCodes.Disconnected);
     let ssrc: number;

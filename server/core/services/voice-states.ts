@@ -209,6 +209,30 @@ export class VoiceStateService {
     return a.length === b.length && timingSafeEqual(a, b) ? state : undefined;
   }
 
+  /**
+   * `verify`, but a state this node has not heard of yet (another node accepted the op 4 and its
+   * voice-state event is still on the way through the broker) is waited for, up to `waitMs`. A
+   * known state with a wrong token fails at once.
+   */
+  verifySoon(guildId: string, userId: string, sessionId: string, token: string, waitMs: number): Promise<VoiceState | undefined> {
+    const now = this.verify(guildId, userId, sessionId, token);
+    const known = this.get(guildId, userId);
+    if (now || (known && known.sessionId === sessionId) || waitMs <= 0) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      const done = (state: VoiceState | undefined) => {
+        clearTimeout(timer);
+        off();
+        resolve(state);
+      };
+      const off = this.onChange(({ after }) => {
+        if (after?.guildId !== guildId || after.userId !== userId) return;
+        const state = this.verify(guildId, userId, sessionId, token);
+        if (state) done(state);
+      });
+      const timer = setTimeout(() => done(undefined), waitMs);
+    });
+  }
+
   onChange(listener: (change: VoiceStateChange) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

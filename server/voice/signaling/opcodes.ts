@@ -18,7 +18,7 @@ export interface VoiceSignaling {
   logger: Logger;
   heartbeatIntervalMs: number;
   /** A valid Identify → a new connection (Ready sent), or undefined for a bad token. */
-  identify(session: VoiceSession, d: { serverId: string; userId: string; sessionId: string; token: string }): VoiceConnection | undefined;
+  identify(session: VoiceSession, d: { serverId: string; userId: string; sessionId: string; token: string }): Promise<VoiceConnection | undefined>;
   /** A valid Resume → the connection, attached to this session (Resumed and replay sent). */
   resume(session: VoiceSession, d: { serverId: string; sessionId: string; token: string; seqAck: number }): VoiceConnection | undefined;
   selectProtocol(conn: VoiceConnection, address: string | undefined, port: number | undefined, mode: string): Promise<void>;
@@ -37,15 +37,14 @@ const obj = (d: unknown): Data => {
 };
 
 /** Op 0: server_id, user_id, session_id and the token of VOICE_SERVER_UPDATE. */
-const identify: VoiceOpcodeHandler = (session, d) => {
+const identify: VoiceOpcodeHandler = async (session, d) => {
   if (session.conn) throw new VoiceCloseError(VoiceCloseCodes.AlreadyAuthenticated, 'Already authenticated');
   const data = obj(d);
   if (!str(data.server_id) || !str(data.user_id) || !str(data.session_id) || !str(data.token)) {
     throw new VoiceCloseError(VoiceCloseCodes.FailedToDecode, 'Failed to decode payload');
   }
-  const conn = session.signaling.identify(session, { serverId: data.server_id, userId: data.user_id, sessionId: data.session_id, token: data.token });
-  if (!conn) throw new VoiceCloseError(VoiceCloseCodes.AuthenticationFailed, 'Authentication failed');
-  return Promise.resolve();
+  const conn = await session.signaling.identify(session, { serverId: data.server_id, userId: data.user_id, sessionId: data.session_id, token: data.token });
+  if (!conn && !session.closed) throw new VoiceCloseError(VoiceCloseCodes.AuthenticationFailed, 'Authentication failed');
 };
 
 /** Op 7: back onto a connection whose socket dropped. */
