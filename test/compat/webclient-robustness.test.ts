@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Client, Events, GatewayIntentBits, type TextChannel } from 'discord.js';
+import { PNG } from 'pngjs';
 import { startBrowser } from '../helpers/browser.js';
 import { waitFor } from '../helpers/discordjs.js';
 import { joinedUser, startTestNode } from '../helpers/node.js';
@@ -160,5 +161,35 @@ test('a session that cannot be resumed gets op 9: the client identifies again an
   assert.ok(proxy.received.slice(1).flat().includes('READY'), 'a new READY');
   assert.equal(await page.locator('article.message', { hasText: 'written during the long nap' }).count(), 1);
   await page.locator('.member-list li', { hasText: 'other' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a friend on another address than the configured public URL still sees image attachments (loaded from the page origin)', async (t) => {
+  // The payload's attachment URL names the configured public URL, a host this browser cannot reach,
+  // as `localhost` is for a friend on the LAN; the client must load the file from the node it talks to.
+  const { base, api } = await startTestNode(t, { publicUrl: 'http://hearth-public.invalid:9' });
+  const errors: string[] = [];
+  const { page: newPage } = await startBrowser(t, errors);
+  const owner = await api.register('owner');
+  const guild = await api.createGuild(owner.token, 'LAN');
+  const png = new PNG({ width: 24, height: 16 });
+  png.data.fill(200);
+  const form = new FormData();
+  form.append('payload_json', JSON.stringify({ content: 'a picture', attachments: [{ id: 0, filename: 'pic.png' }] }));
+  form.append('files[0]', new Blob([PNG.sync.write(png)], { type: 'image/png' }), 'pic.png');
+  const sent = await fetch(`${base}/api/v10/channels/${guild.textChannelId}/messages`, { method: 'POST', headers: { authorization: owner.token }, body: form });
+  assert.equal(sent.status, 200);
+  const message = (await sent.json()) as { attachments: { url: string }[] };
+  assert.ok(message.attachments[0]!.url.startsWith('http://hearth-public.invalid:9/cdn/'), 'the payload names the public URL');
+
+  const page = await newPage();
+  await openSignedIn(page, base, owner.token, `/channels/${guild.id}/${guild.textChannelId}`);
+  const img = page.locator('article.message', { hasText: 'a picture' }).locator('img[alt="pic.png"]');
+  await img.waitFor();
+  // Page-side code as a string: the test tsconfig has no DOM types.
+  await page.waitForFunction(`document.querySelector('img[alt="pic.png"]')?.complete === true`);
+  const loaded = (await page.evaluate(`(() => { const i = document.querySelector('img[alt="pic.png"]'); return { width: i.naturalWidth, src: i.currentSrc }; })()`)) as { width: number; src: string };
+  assert.equal(loaded.width, 24, 'the image loaded');
+  assert.ok(loaded.src.startsWith(`${base}/cdn/`), `loaded from the page's origin (${loaded.src})`);
   assert.deepEqual(errors, []);
 });
