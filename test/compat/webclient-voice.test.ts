@@ -112,7 +112,7 @@ test('two browsers join one voice channel from the web client, hear each other (
   // Both are listed under the channel for each other, and bob sees alice speaking (the fake microphone beeps).
   const member = (page: Page, userId: string) => page.locator(`.voice-member[data-user-id="${userId}"]`);
   for (const page of [alice, bob]) for (const id of [owner.id, friend.id]) await member(page, id).waitFor();
-  await bob.locator(`.voice-member.speaking[data-user-id="${owner.id}"]`).waitFor({ timeout: 10_000 });
+  await bob.locator(`.voice-member.speaking[data-user-id="${owner.id}"]`).waitFor({ timeout: 20_000 });
   await browser.screenshot(alice, 'webclient-voice-connected');
 
   // Alice mutes (button): bob's inbound stops growing, and bob sees her muted (self_mute over op 4).

@@ -3,6 +3,20 @@
 // times a second with hysteresis so a word does not flicker the indicator.
 
 const POLL_MS = 100;
+/** Samples per level slice (~21 ms at 48 kHz). */
+const SLICE = 1024;
+
+/** The RMS level of the loudest SLICE-sample slice of `samples`. */
+function loudestSlice(samples: Float32Array): number {
+  let loudest = 0;
+  for (let start = 0; start < samples.length; start += SLICE) {
+    let sum = 0;
+    const end = Math.min(samples.length, start + SLICE);
+    for (let i = start; i < end; i++) sum += samples[i]! * samples[i]!;
+    loudest = Math.max(loudest, Math.sqrt(sum / (end - start)));
+  }
+  return loudest;
+}
 /** Quiet for this long after the last loud sample: stopped speaking. */
 const HANG_MS = 400;
 
@@ -32,6 +46,7 @@ export class SpeakingMeter {
     this.timer = setInterval(() => this.poll(), POLL_MS);
   }
 
+
   /** Measures `track` as the voice of `userId` (replacing an earlier track of that user). */
   add(userId: string, track: MediaStreamTrack): void {
     if (this.isClosed) return;
@@ -39,8 +54,9 @@ export class SpeakingMeter {
     const source = this.context.createMediaStreamSource(new MediaStream([track]));
     const analyser = this.context.createAnalyser();
     // About 85 ms of samples at 48 kHz: most of each 100 ms poll interval is seen, so a short
-    // sound between two polls is not missed (1024 samples saw only a fifth of it).
-    analyser.fftSize = 4096;
+    // sound between two polls is not missed (1024 samples saw only a fifth of it). The level is the
+    // loudest ~21 ms slice of it, so a short sound is not averaged away by the quiet around it.
+    analyser.fftSize = SLICE * 4;
     source.connect(analyser);
     this.meters.set(userId, { source, analyser, buffer: new Float32Array(analyser.fftSize), speaking: false, lastLoud: 0, silenced: false });
   }
@@ -77,9 +93,7 @@ export class SpeakingMeter {
     const now = performance.now();
     for (const [userId, meter] of this.meters) {
       meter.analyser.getFloatTimeDomainData(meter.buffer);
-      let sum = 0;
-      for (const v of meter.buffer) sum += v * v;
-      const level = Math.sqrt(sum / meter.buffer.length);
+      const level = loudestSlice(meter.buffer);
       if (level >= this.threshold && !meter.silenced) meter.lastLoud = now;
       const speaking = !meter.silenced && now - meter.lastLoud < HANG_MS;
       if (speaking !== meter.speaking) {
