@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { startBrowser } from '../helpers/browser.js';
-import { GatewayClient } from '../helpers/gateway.js';
 import { twoBotCall } from '../helpers/voice-bots.js';
+import { joinVoiceRaw, voicePage } from '../helpers/voice.js';
 
 const PAGE_SCRIPT = fileURLToPath(new URL('../browser/webrtc-page.ts', import.meta.url));
 
@@ -25,26 +24,10 @@ async function call(t: TestContext, tcpOnly: boolean) {
   const { api, base, defer, owner, guild, a, b, speaker, listener } = await twoBotCall(t, { dave: 'off', owner: 'browseruser' });
 
   // The browser user is an ordinary user: op 4 on the main gateway gives it the voice server.
-  const gw = await GatewayClient.connect(base);
-  defer(() => gw.close());
-  await gw.identify(owner.token);
-  gw.send({ op: 4, d: { guild_id: guild.id, channel_id: guild.voiceChannelId, self_mute: false, self_deaf: false } });
-  const server = (await gw.dispatch('VOICE_SERVER_UPDATE')).d;
-  const state = (await gw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id)).d;
-
-  const bundle = await build({ entryPoints: [PAGE_SCRIPT], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', logLevel: 'silent' });
+  const { server, state } = await joinVoiceRaw(base, defer, owner.token, owner.id, guild.id, guild.voiceChannelId);
   const errors: string[] = [];
   const browser = await startBrowser(t, errors);
-  // The voice gateway's certificate comes from the node's internal CA, which this throwaway
-  // profile does not trust; Chromium has no per-port exception, so this context ignores
-  // certificate errors (the DTLS of WebRTC itself is checked by fingerprint, not by a CA).
-  const context = await browser.browser.newContext({ ignoreHTTPSErrors: true });
-  defer(() => context.close());
-  const page = await context.newPage();
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  // A page on the node's own origin: 127.0.0.1 is a secure context, so getUserMedia is allowed.
-  await page.goto(`${base}/api/v10/gateway`);
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  const page = await voicePage(browser, defer, base, PAGE_SCRIPT, errors);
   const join = { endpoint: server.endpoint, serverId: guild.id, userId: owner.id, sessionId: state.session_id, token: server.token, tcpOnly };
   const first = (await page.evaluate((j) => (globalThis as any).hearthVoice.start(j), join)) as PageStats;
   defer(() => page.evaluate(() => (globalThis as any).hearthVoice.close()));

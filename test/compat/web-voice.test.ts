@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { startBrowser } from '../helpers/browser.js';
-import { GatewayClient } from '../helpers/gateway.js';
 import { twoBotCall } from '../helpers/voice-bots.js';
+import { joinVoiceRaw, voicePage } from '../helpers/voice.js';
 
 const PAGE_SCRIPT = fileURLToPath(new URL('../browser/web-voice-page.ts', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,32 +44,16 @@ async function until(what: string, check: () => Promise<boolean>, ms = 8_000): P
 
 test('the web client voice module (connectVoice) hears a bot, is heard by one, mutes, deafens, reports who speaks and closes once; an untrusted certificate and a wrong token (4004) are refused with readable reasons; with UDP blocked it uses TCP', async (t) => {
   const { defer, owner, guild, a, speaker, listener, base } = await twoBotCall(t, { dave: 'off', owner: 'webvoiceuser' });
-  const gw = await GatewayClient.connect(base);
-  defer(() => gw.close());
-  await gw.identify(owner.token);
-  gw.send({ op: 4, d: { guild_id: guild.id, channel_id: guild.voiceChannelId, self_mute: false, self_deaf: false } });
-  const server = (await gw.dispatch('VOICE_SERVER_UPDATE')).d;
-  const state = (await gw.next((p) => p.t === 'VOICE_STATE_UPDATE' && p.d.user_id === owner.id)).d;
+  const { server, state } = await joinVoiceRaw(base, defer, owner.token, owner.id, guild.id, guild.voiceChannelId);
   const info = { endpoint: server.endpoint, token: server.token, guildId: guild.id, userId: owner.id, sessionId: state.session_id };
 
-  const bundle = await build({ entryPoints: [PAGE_SCRIPT], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'chrome120', logLevel: 'silent' });
   const errors: string[] = [];
   const browser = await startBrowser(t, errors);
-  // The voice port's certificate comes from the node's internal CA, unknown to this profile (as in voice-browser.test.ts).
-  const context = await browser.browser.newContext({ ignoreHTTPSErrors: true });
-  defer(() => context.close());
-  const page = await context.newPage();
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
-  await page.goto(`${base}/api/v10/gateway`);
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  const page = await voicePage(browser, defer, base, PAGE_SCRIPT, errors);
   const v = voice(page);
 
   // A browser that does not trust the voice port's certificate: 1006, and the reason says what to do.
-  const untrusting = await browser.browser.newContext();
-  defer(() => untrusting.close());
-  const plain = await untrusting.newPage();
-  await plain.goto(`${base}/api/v10/gateway`);
-  await plain.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  const plain = await voicePage(browser, defer, base, PAGE_SCRIPT, [], { ignoreHTTPSErrors: false });
   const untrusted = await voice(plain).start(info);
   assert.equal(untrusted.code, 1006);
   assert.match(untrusted.error, new RegExp(`open https://${server.endpoint.replace(/\./g, '\\.')} in this browser once and accept it`));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import pg from 'pg';
 import { RabbitBus } from '../../server/events/rabbitmq-bus.js';
 import { GatewayClient } from '../helpers/gateway.js';
@@ -23,14 +23,19 @@ async function joinVoice(node: TestNode, token: string, guildId: string, channel
   return { gw, endpoint: server.d.endpoint };
 }
 
-test('a voice channel lives on one node: members joining through either node get the owner\'s endpoint; released when empty, taken over after the owner stops', async (t) => {
-  const databaseUrl = await freshDatabase(t);
-  const exchange = freshExchange(t);
+/** A client on the test's database, ended by `t`; the database's teardown (registered first) terminates it. */
+async function openClient(t: TestContext, databaseUrl: string): Promise<pg.Client> {
   const db = new pg.Client({ connectionString: databaseUrl });
-  // The database's teardown (registered first) terminates this connection.
   db.on('error', () => undefined);
   await db.connect();
   t.after(() => db.end());
+  return db;
+}
+
+test('a voice channel lives on one node: members joining through either node get the owner\'s endpoint; released when empty, taken over after the owner stops', async (t) => {
+  const databaseUrl = await freshDatabase(t);
+  const exchange = freshExchange(t);
+  const db = await openClient(t, databaseUrl);
   await t.test('nodes', async (st) => {
     const options = { databaseUrl, rabbitmqUrl: BROKER, rabbitmqExchange: exchange };
     const a = await startTestNode(st, options);
@@ -74,11 +79,7 @@ test('a voice channel lives on one node: members joining through either node get
 test('a dead node: its channel claim expires and is taken over; the voice states its sessions held end', async (t) => {
   const databaseUrl = await freshDatabase(t);
   const exchange = freshExchange(t);
-  const db = new pg.Client({ connectionString: databaseUrl });
-  // The database's teardown (registered first) terminates this connection.
-  db.on('error', () => undefined);
-  await db.connect();
-  t.after(() => db.end());
+  const db = await openClient(t, databaseUrl);
   await t.test('node', async (st) => {
     const a = await startTestNode(st, { databaseUrl, rabbitmqUrl: BROKER, rabbitmqExchange: exchange });
     const owner = await a.api.register('deadowner');
